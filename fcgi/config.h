@@ -1,0 +1,65 @@
+/* motcua-fcgi configuration: an INI file read with inih (example: nginx/motcua.ini.example). */
+#ifndef MOTCUA_CONFIG_H
+#define MOTCUA_CONFIG_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* One [plugin.<dept>] key = value pair. */
+typedef struct config_pair {
+    char *section; /* department id */
+    char *key;
+    char *value;
+} config_pair;
+
+typedef struct config {
+    /* [server] */
+    char *listen;             /* unix socket path, or HOST:PORT on loopback */
+    mode_t listen_mode;       /* unix socket mode, default 0660 */
+    char *listen_group;       /* group owning the socket, NULL: the process's */
+    int workers;              /* pre-forked workers, 1..256 */
+    int max_requests;         /* recycle a worker after this many requests; 0: never */
+    int request_timeout;      /* seconds; a longer request is cut and its worker replaced */
+    int slow_request;         /* seconds; longer requests are counted (and logged) as slow */
+    int crash_budget;         /* worker crashes per minute before respawns are throttled */
+    int shutdown_timeout;     /* seconds a graceful stop or reload waits for requests in flight */
+    char *pid_file;           /* NULL: none */
+    char *log_file;           /* NULL: stderr */
+    int log_level;            /* motcua_log_level */
+    /* [store] */
+    char *database;
+    int busy_timeout_ms;
+    /* [plugins] */
+    char *plugin_dir;
+    /* [limits] */
+    size_t max_json_body;     /* bytes */
+    size_t max_upload;        /* bytes */
+    /* [centre] */
+    char *agency_code;
+    char *centre_name;
+    /* [plugin.<dept>] */
+    config_pair *plugin_pairs;
+    size_t plugin_pair_count;
+    /* where it was read from */
+    char *path;
+} config;
+
+/* Reads and validates path into a new config with defaults for what is absent.
+ * Returns NULL and an English reason in err ("motcua.ini:12: workers: 0 is not
+ * between 1 and 256") on error. */
+config *config_load(const char *path, char *err, size_t errlen);
+
+/* Parses the same syntax from memory (for tests); origin names it in errors. */
+config *config_parse_text(const char *text, const char *origin, char *err, size_t errlen);
+
+/* Frees; config_free(NULL) is a no-op. */
+void config_free(config *cfg);
+
+/* The value of key in [plugin.<department>], or NULL. */
+const char *config_plugin_value(const config *cfg, const char *department, const char *key);
+
+/* Parses a size such as "512", "64k", "1M", "2G" into bytes. */
+bool config_parse_size(const char *text, size_t *out);
+
+#endif

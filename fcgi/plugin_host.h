@@ -1,0 +1,82 @@
+/* The host side of the plugin ABI: loading department plugins from a folder,
+ * checking them, feeding their data files to the catalogue, the host function
+ * table, and mounting their routes. */
+#ifndef MOTCUA_PLUGIN_HOST_H
+#define MOTCUA_PLUGIN_HOST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "catalogue.h"
+#include "config.h"
+#include "motcua/plugin.h"
+#include "router.h"
+#include "store.h"
+
+/* What a plugin sees as its opaque host handle. */
+struct motcua_host {
+    const char *department;
+    const config *cfg;   /* may be NULL (offline checks) */
+    store *st;           /* may be NULL (offline checks): registry calls then fail */
+};
+
+/* Problems collected by a validation hook: a JSON array of {field, code, message}. */
+struct motcua_problems {
+    json_t *list;
+};
+
+typedef struct plugin_route {
+    char *pattern;                 /* "/api/v1/departments/<dept><path>" */
+    const motcua_route *route;
+    struct loaded_plugin *owner;
+} plugin_route;
+
+typedef struct loaded_plugin {
+    char *file;                    /* base name, "tuphap.so" */
+    void *dl;
+    const motcua_plugin *decl;
+    void *state;
+    struct motcua_host host;
+    plugin_route *routes;
+    size_t route_count;
+    size_t procedure_count;
+} loaded_plugin;
+
+typedef struct plugin_set {
+    loaded_plugin *items;
+    size_t count;
+} plugin_set;
+
+/* Called once per plugin file: problem is NULL when it loaded, else the reason
+ * it was skipped (one English sentence). */
+typedef void (*plugin_report_fn)(void *ctx, const char *file, const loaded_plugin *loaded,
+                                 const char *problem);
+
+/* The host function table handed to every plugin. */
+extern const motcua_host_api plugin_host_api;
+
+/* Loads every "*.so" in dir, in name order, with RTLD_NOW | RTLD_LOCAL: finds
+ * the entry symbol, checks ABI major/minor and struct sizes, checks the
+ * department id (valid, not taken by an earlier plugin), runs init, then adds
+ * its data file to cat. A plugin failing any step is reported, finalised,
+ * unloaded and skipped, and cat is left without its procedures. cfg and st may
+ * be NULL. Returns 0 when dir could be read (even if every plugin was skipped),
+ * -1 with a reason in err otherwise. */
+int plugin_set_load(plugin_set *set, const char *dir, catalogue *cat, const config *cfg, store *st,
+                    plugin_report_fn report, void *report_ctx, char *err, size_t errlen);
+
+/* Calls every fini and unloads; safe on a zeroed or partly loaded set. */
+void plugin_set_unload(plugin_set *set);
+
+/* The plugin of a department, or NULL. */
+loaded_plugin *plugin_set_find(const plugin_set *set, const char *department);
+
+/* Mounts every plugin route on r. Returns 0, or -1 if a route cannot be added
+ * (it is logged and the rest are still mounted). */
+int plugin_set_mount(plugin_set *set, router *r);
+
+/* Runs the department's validate hook on dossier_json; appends problems to
+ * list. Returns 0 (hook ran or there is none) or -1 (hook failed). */
+int plugin_validate(loaded_plugin *p, const char *procedure_code, const char *dossier_json, json_t *list);
+
+#endif

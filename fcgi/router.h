@@ -1,0 +1,39 @@
+/* The router: (method, path pattern) -> handler. Patterns are absolute paths whose
+ * segments are literals or {name} parameters: "/api/v1/procedures/{code}". */
+#ifndef MOTCUA_ROUTER_H
+#define MOTCUA_ROUTER_H
+
+#include <stddef.h>
+#include "request.h"
+
+typedef void (*route_handler)(request *req, void *ctx);
+
+typedef struct router router;
+
+typedef enum route_match {
+    ROUTE_FOUND,
+    ROUTE_NOT_FOUND,          /* no pattern matches the path */
+    ROUTE_METHOD_NOT_ALLOWED  /* a pattern matches, not with this method */
+} route_match;
+
+/* An empty router, or NULL when out of memory. */
+router *router_new(void);
+void router_free(router *r);
+
+/* Adds a route; pattern and ctx are borrowed and must outlive the router.
+ * Returns 0, or -1 when the pattern is malformed (not absolute, empty or
+ * unterminated {param}, more than REQUEST_MAX_PATH_PARAMS parameters) or the
+ * same method+pattern is already routed. Literal segments win over parameters
+ * whatever the order of adding. */
+int router_add(router *r, const char *method, const char *pattern, route_handler handler, void *ctx);
+
+/* Matches req->method and req->path. On ROUTE_FOUND sets *handler, *ctx and the
+ * request's path parameters. On ROUTE_METHOD_NOT_ALLOWED writes the allowed
+ * methods ("GET, POST") into allow. A trailing slash is not ignored: "/a/" is not "/a".
+ * HEAD matches GET routes. */
+route_match router_match(const router *r, request *req, route_handler *handler, void **ctx,
+                         char *allow, size_t allow_len);
+
+size_t router_count(const router *r);
+
+#endif
