@@ -98,9 +98,9 @@ static const str_key str_keys[] = {
     {"server", "pid_file", offsetof(config, pid_file)},
     {"server", "log_file", offsetof(config, log_file)},
     {"store", "database", offsetof(config, database)},
-    {"plugins", "dir", offsetof(config, plugin_dir)},
+    {"plugins", "plugin_dir", offsetof(config, plugin_dir)},
     {"centre", "agency_code", offsetof(config, agency_code)},
-    {"centre", "name", offsetof(config, centre_name)},
+    {"centre", "centre_name", offsetof(config, centre_name)},
 };
 
 static int add_plugin_pair(config *cfg, const char *dept, const char *key, const char *value)

@@ -1,4 +1,5 @@
-/* motcua-fcgi configuration: an INI file read with inih (example: nginx/motcua.ini.example). */
+/* motcua-fcgi configuration: an INI file read with inih; each key is named as
+ * the struct field below, in its section (example: nginx/motcua.ini.example). */
 #ifndef MOTCUA_CONFIG_H
 #define MOTCUA_CONFIG_H
 

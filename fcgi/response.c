@@ -41,7 +41,6 @@ int response_send(request *req, int status, const char *content_type,
                      "Content-Type: %s\r\n"
                      "Content-Length: %zu\r\n"
                      "Cache-Control: no-store\r\n"
-                     "X-Content-Type-Options: nosniff\r\n"
                      "%s\r\n",
                      status, response_reason(status), content_type, len,
                      extra_headers ? extra_headers : "");
