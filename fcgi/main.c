@@ -19,7 +19,8 @@ static void usage(FILE *out)
             "owns the socket and pre-forks workers that load the department plugins.\n"
             "\n"
             "  -c, --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
-            "  -t, --test         check the configuration and the plugins, then exit\n"
+            "  -t, --test         check the configuration and report on every plugin, then\n"
+            "                     exit (1 only if the configuration or plugin folder is unusable)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Signals: HUP reloads config and plugins without failing requests in flight;\n"
@@ -57,9 +58,13 @@ int main(int argc, char **argv)
     }
     if (test_only) {
         printf("configuration %s: ok\n", path);
+        /* Like nginx -t: the exit status is about the configuration. A plugin
+         * that would be skipped is reported but does not stop the service. */
         int skipped = plugin_check_dir(cfg->plugin_dir, cfg, stdout);
         config_free(cfg);
-        return skipped == 0 ? 0 : 1;
+        if (skipped > 0)
+            printf("warning: %d plugins would be skipped (see FAIL lines); the others serve\n", skipped);
+        return skipped < 0 ? 1 : 0;
     }
     if (log_open(cfg->log_file, cfg->log_level) != 0)
         fprintf(stderr, "motcua-fcgi: cannot open log file %s, logging to stderr: %m\n", cfg->log_file);
