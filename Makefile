@@ -144,8 +144,10 @@ bench: all
 	bench/api/run
 
 # ---- run --------------------------------------------------------------------
+# Restarts the stack if it already runs, so that a rebuilt tree is what serves.
 run: deps
 	$(MAKE) all
+	@nginx/stack down --dir $(RUN_DIR) >/dev/null
 	nginx/stack up --port $(RUN_PORT) --dir $(RUN_DIR) --demo
 	@echo "motcua is running at http://127.0.0.1:$(RUN_PORT)/  (stop: make stop)"
 
