@@ -29,6 +29,7 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icore -Ifcgi \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -ldl
 PLUGIN_CFLAGS = -fPIC -fvisibility=hidden
+PLUGIN_LDLIBS = $(shell pkg-config --libs jansson 2>/dev/null)
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
@@ -102,7 +103,7 @@ $(BUILD)/bin/motcuactl: $(CTL_OBJ) $(FCGI_LIB) $(CORE_LIB)
 define plugin_rule
 $(1)/$(notdir $(2)).so: $(wildcard $(2)/*.c) $(wildcard $(2)/*.h) $(PLUGIN_COMMON) $(wildcard plugins/common/*.h) include/motcua/plugin.h
 	@mkdir -p $(1)
-	$$(CC) $$(CFLAGS) -Iplugins/common $$(PLUGIN_CFLAGS) -shared -o $$@ $(wildcard $(2)/*.c) $(PLUGIN_COMMON) $$(LDFLAGS) $(3)
+	$$(CC) $$(CFLAGS) -Iplugins/common $$(PLUGIN_CFLAGS) -shared -o $$@ $(wildcard $(2)/*.c) $(PLUGIN_COMMON) $$(LDFLAGS) $(3) $$(PLUGIN_LDLIBS)
 endef
 $(foreach d,$(sort $(PLUGIN_DIRS)),$(eval $(call plugin_rule,$(BUILD)/plugins,$(d),)))
 $(foreach d,$(sort $(TPLUGIN_DIRS)),$(eval $(call plugin_rule,$(BUILD)/test-plugins,$(d),$$(TPLUGIN_LDFLAGS_$(notdir $(d))))))
