@@ -103,8 +103,20 @@ static const str_key str_keys[] = {
     {"centre", "centre_name", offsetof(config, centre_name)},
 };
 
+/* Adds or, for a key already read, replaces a [plugin.<dept>] value: the last one wins. */
 static int add_plugin_pair(config *cfg, const char *dept, const char *key, const char *value)
 {
+    for (size_t i = 0; i < cfg->plugin_pair_count; i++) {
+        config_pair *p = &cfg->plugin_pairs[i];
+        if (strcmp(p->section, dept) == 0 && strcmp(p->key, key) == 0) {
+            char *copy = strdup(value);
+            if (copy == NULL)
+                return 0;
+            free(p->value);
+            p->value = copy;
+            return 1;
+        }
+    }
     config_pair *grown = realloc(cfg->plugin_pairs, (cfg->plugin_pair_count + 1) * sizeof *grown);
     if (grown == NULL)
         return 0;
@@ -207,17 +219,18 @@ static config *config_defaults(const char *origin)
 /* Cross-field checks once every line is read. */
 static bool config_check(config *cfg, const char *origin, char *err, size_t errlen)
 {
-    if (cfg->listen == NULL || cfg->database == NULL || cfg->plugin_dir == NULL) {
-        snprintf(err, errlen, "%s: listen, [store] database and [plugins] dir must not be empty", origin);
+    const char *empty = cfg->listen == NULL       ? "[server] listen"
+                        : cfg->database == NULL     ? "[store] database"
+                        : cfg->plugin_dir == NULL   ? "[plugins] plugin_dir"
+                        : cfg->agency_code == NULL  ? "[centre] agency_code"
+                                                    : NULL;
+    if (empty != NULL) {
+        snprintf(err, errlen, "%s: %s must not be empty", origin, empty);
         return false;
     }
     if (cfg->slow_request > cfg->request_timeout) {
         snprintf(err, errlen, "%s: slow_request (%d s) must not exceed request_timeout (%d s)",
                  origin, cfg->slow_request, cfg->request_timeout);
-        return false;
-    }
-    if (cfg->agency_code == NULL) {
-        snprintf(err, errlen, "%s: [centre] agency_code must not be empty", origin);
         return false;
     }
     return true;

@@ -143,6 +143,16 @@ static bool pattern_match(const char *pattern, const char *path, request *req)
     return true;
 }
 
+/* Is method already in the comma-separated list? */
+static bool method_listed(const char *list, const char *method)
+{
+    size_t n = strlen(method);
+    for (const char *p = list; (p = strstr(p, method)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 route_match router_match(const router *r, request *req, route_handler *handler, void **ctx,
                          char *allow, size_t allow_len)
 {
@@ -171,6 +181,8 @@ route_match router_match(const router *r, request *req, route_handler *handler, 
             if (!pattern_match(rt->pattern, req->path, NULL))
                 continue;
             size_t mlen = strlen(rt->method);
+            if (method_listed(allow, rt->method))
+                continue; /* two patterns matching the same path with one method */
             if (used + mlen + 3 >= allow_len)
                 break;
             if (used > 0) {
