@@ -19,15 +19,16 @@ RUN_DIR    ?= $(CURDIR)/run
 DEBIAN_PACKAGES = build-essential pkg-config \
 	libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libinih-dev \
 	libunistring-dev libcmocka-dev \
+	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils \
 	nginx-light curl jq valgrind wrk procps psmisc
 
-PKGS      = fcgi jansson libsodium inih sqlite3
+PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo libqrencode
 CC       ?= cc
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icore -Ifcgi \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -ldl
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -ldl -lm
 PLUGIN_CFLAGS = -fPIC -fvisibility=hidden
 PLUGIN_LDLIBS = $(shell pkg-config --libs jansson 2>/dev/null)
 ifeq ($(SANITIZE),1)
