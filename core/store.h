@@ -23,6 +23,14 @@ int store_schema_latest(void);
 /* 0 if the store answers a trivial query, -1 otherwise (for /health). */
 int store_ping(store *st);
 
+/* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE,
+ * waiting up to busy_timeout), so that read-then-write sequences such as the
+ * daily dossier sequence cannot interleave between processes. Each returns 0
+ * or -1; store_rollback is safe to call after a failed step. */
+int store_begin(store *st);
+int store_commit(store *st);
+int store_rollback(store *st);
+
 /* Plugin registries: a key/value table namespaced by department.
  * get: 1 and *value_out (malloc'ed, caller frees) if found, 0 if not, -1 on error.
  * put: 0 stored, 1 key already present (value unchanged), -1 on error. */

@@ -235,6 +235,28 @@ int store_ping(store *st)
     return rc;
 }
 
+static int exec_plain(store *st, const char *sql)
+{
+    return st != NULL && sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int store_begin(store *st)
+{
+    return exec_plain(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(store *st)
+{
+    return exec_plain(st, "COMMIT");
+}
+
+int store_rollback(store *st)
+{
+    if (st == NULL || sqlite3_get_autocommit(st->db))
+        return 0; /* nothing open: SQLite already rolled back, or never began */
+    return exec_plain(st, "ROLLBACK");
+}
+
 int store_registry_get(store *st, const char *ns, const char *key, char **value_out)
 {
     if (st == NULL || ns == NULL || key == NULL || value_out == NULL)
