@@ -1,0 +1,34 @@
+/* Who is asking: session cookies, CSRF tokens and role checks for API handlers.
+ * Sessions are random tokens (libsodium) stored hashed; the cookie is HttpOnly,
+ * SameSite=Strict, Path=/; every state change (POST, PUT, PATCH, DELETE) needs
+ * the session's CSRF token in the X-CSRF-Token header. */
+#ifndef MOTCUA_AUTH_H
+#define MOTCUA_AUTH_H
+
+#include <stdbool.h>
+#include "app.h"
+#include "roles.h"
+
+typedef struct auth_user {
+    long long id;
+    char username[64];
+    char full_name[128];
+    role role;
+    char department[33];   /* "" unless role_is_departmental(role) */
+} auth_user;
+
+/* The logged-in user of req, if its session cookie is valid and unexpired and
+ * the account is enabled. Returns true and fills *user. */
+bool auth_session_user(app *a, request *req, auth_user *user);
+
+/* For handlers: requires a logged-in user whose role is in `allowed` (a mask of
+ * role values) and, for a state-changing method, a matching X-CSRF-Token. On
+ * failure sends the JSON error itself (401 not logged in, 403 wrong role or
+ * missing/bad CSRF token) and returns false. */
+bool auth_require(app *a, request *req, unsigned allowed, auth_user *user);
+
+/* True when user may see or act on a dossier of `department`: departmental
+ * roles only within their own department, the other staff roles everywhere. */
+bool auth_may_access_department(const auth_user *user, const char *department);
+
+#endif
