@@ -93,6 +93,8 @@ request_parse_result request_parse(request *req, char **envp)
 
     const char *len = request_env(req, "CONTENT_LENGTH");
     if (len != NULL && len[0] != '\0') {
+        if (len[0] < '0' || len[0] > '9')
+            return REQUEST_BAD_LENGTH; /* no sign, no spaces */
         char *end;
         errno = 0;
         long long v = strtoll(len, &end, 10);
@@ -110,7 +112,8 @@ request_parse_result request_parse(request *req, char **envp)
     req->path = q ? strndup(uri, (size_t)(q - uri)) : strdup(uri);
     if (req->path == NULL)
         return REQUEST_NO_MEMORY;
-    if (!request_url_decode(req->path, false))
+    /* An encoded slash would let one segment pose as two after decoding. */
+    if (strcasestr(req->path, "%2f") != NULL || !request_url_decode(req->path, false))
         return REQUEST_BAD_URI;
     const char *qs = request_env(req, "QUERY_STRING");
     if (qs == NULL && q != NULL)
