@@ -151,6 +151,7 @@ static void test_parse_bad_uri(void **state)
         "REQUEST_URI=/a%",             "REQUEST_URI=/a%g1",       "REQUEST_URI=api/v1",
         "REQUEST_URI=",                "REQUEST_URI=/a?x=%00",    "REQUEST_URI=/a?x=%zz",
         "REQUEST_URI=/a?%zz=1",        "REQUEST_URI=/a?x=1&y=%",  "REQUEST_URI=http://h/a",
+        "REQUEST_URI=/a/x%2Fy",        "REQUEST_URI=/a/x%2fy",
     };
     for (size_t i = 0; i < sizeof uris / sizeof uris[0]; i++) {
         char *envp[] = {"REQUEST_METHOD=GET", (char *)uris[i], NULL};
@@ -168,6 +169,7 @@ static void test_parse_bad_length(void **state)
     const char *lengths[] = {
         "CONTENT_LENGTH=-1", "CONTENT_LENGTH=abc", "CONTENT_LENGTH=12abc",
         "CONTENT_LENGTH=1.5", "CONTENT_LENGTH=99999999999999999999999", "CONTENT_LENGTH=0x10",
+        "CONTENT_LENGTH=+5", "CONTENT_LENGTH= 5",
     };
     for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
         char *envp[] = {"REQUEST_METHOD=POST", (char *)lengths[i], "REQUEST_URI=/a", NULL};
