@@ -98,6 +98,7 @@ static const str_key str_keys[] = {
     {"server", "pid_file", offsetof(config, pid_file)},
     {"server", "log_file", offsetof(config, log_file)},
     {"store", "database", offsetof(config, database)},
+    {"store", "files_dir", offsetof(config, files_dir)},
     {"plugins", "plugin_dir", offsetof(config, plugin_dir)},
     {"centre", "agency_code", offsetof(config, agency_code)},
     {"centre", "centre_name", offsetof(config, centre_name)},
@@ -196,19 +197,20 @@ static config *config_defaults(const char *origin)
     cfg->workers = 4;
     cfg->max_requests = 2000;
     cfg->request_timeout = 30;
-    cfg->slow_request = 5;
+    cfg->slow_request = 0; /* unset: 5 s, or request_timeout if that is shorter */
     cfg->crash_budget = 10;
     cfg->shutdown_timeout = 20;
     cfg->log_level = LOG_INFO;
     cfg->database = strdup("/var/lib/motcua/motcua.db");
     cfg->busy_timeout_ms = 5000;
+    cfg->files_dir = strdup("/var/lib/motcua/files");
     cfg->plugin_dir = strdup("/usr/local/lib/motcua/plugins");
     cfg->max_json_body = 1024 * 1024;
     cfg->max_upload = 50 * 1024 * 1024;
     cfg->agency_code = strdup("H35");
     cfg->centre_name = strdup("Trung tâm Phục vụ hành chính công");
     cfg->path = strdup(origin);
-    if (!cfg->listen || !cfg->database || !cfg->plugin_dir || !cfg->agency_code ||
+    if (!cfg->listen || !cfg->database || !cfg->files_dir || !cfg->plugin_dir || !cfg->agency_code ||
         !cfg->centre_name || !cfg->path) {
         config_free(cfg);
         return NULL;
@@ -221,6 +223,7 @@ static bool config_check(config *cfg, const char *origin, char *err, size_t errl
 {
     const char *empty = cfg->listen == NULL       ? "[server] listen"
                         : cfg->database == NULL     ? "[store] database"
+                        : cfg->files_dir == NULL    ? "[store] files_dir"
                         : cfg->plugin_dir == NULL   ? "[plugins] plugin_dir"
                         : cfg->agency_code == NULL  ? "[centre] agency_code"
                                                     : NULL;
@@ -228,6 +231,8 @@ static bool config_check(config *cfg, const char *origin, char *err, size_t errl
         snprintf(err, errlen, "%s: %s must not be empty", origin, empty);
         return false;
     }
+    if (cfg->slow_request == 0)
+        cfg->slow_request = cfg->request_timeout < 5 ? cfg->request_timeout : 5;
     if (cfg->slow_request > cfg->request_timeout) {
         snprintf(err, errlen, "%s: slow_request (%d s) must not exceed request_timeout (%d s)",
                  origin, cfg->slow_request, cfg->request_timeout);
