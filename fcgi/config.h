@@ -31,6 +31,7 @@ typedef struct config {
     /* [store] */
     char *database;
     int busy_timeout_ms;
+    char *files_dir;          /* uploaded pages and rendered files live under it */
     /* [plugins] */
     char *plugin_dir;
     /* [limits] */
