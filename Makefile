@@ -22,7 +22,7 @@ DEBIAN_PACKAGES = build-essential pkg-config \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils \
 	nginx-light curl jq valgrind wrk procps psmisc
 
-PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo libqrencode
+PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode
 CC       ?= cc
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
