@@ -26,6 +26,12 @@ const char *const store_migrations[] = {
     ");"
     "INSERT INTO meta (key, value) VALUES ('installed_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));"
     "CREATE INDEX procedure_versions_by_date ON procedure_versions (code, effective_from);",
+
+    /* 3: accounts, sessions, login throttling (store_schema_accounts.c). */
+    store_schema_accounts,
+
+    /* 4: dossiers, pages, hand-overs, intake outcomes, the audit log (store_schema_dossiers.c). */
+    store_schema_dossiers,
 };
 
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

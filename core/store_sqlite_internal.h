@@ -11,6 +11,10 @@
 extern const char *const store_migrations[];
 extern const int store_migration_count;
 
+/* Migration texts kept in their own files (store_schema_<name>.c). */
+extern const char store_schema_accounts[];
+extern const char store_schema_dossiers[];
+
 /* store_open, but migrates only up to `target_version` (0..latest), so tests can
  * leave a database at an older schema. target_version < 0 means the latest. */
 int store_open_at(const char *path, int busy_timeout_ms, int target_version, store **out,

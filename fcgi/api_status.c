@@ -1,25 +1,19 @@
 /* GET /api/v1/status: the process manager's scoreboard as JSON (php-fpm's
- * status page). Until accounts exist (admin role) it answers loopback clients only. */
+ * status page), for logged-in administrators only. */
 #include <jansson.h>
 #include <string.h>
 
 #include "app.h"
+#include "auth.h"
 #include "response.h"
 
 static const char *const state_names[] = {"free", "starting", "idle", "busy", "draining"};
 
-static bool is_loopback(const char *addr)
-{
-    return addr != NULL && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0);
-}
-
 static void status_get(request *req, void *ctx)
 {
     app *a = ctx;
-    if (!is_loopback(req->remote_addr)) {
-        response_error(req, 403, "forbidden", "Bạn không có quyền xem trạng thái hệ thống.");
+    if (!auth_require(a, req, ROLE_ADMIN, NULL))
         return;
-    }
     if (a->sb == NULL) {
         response_error(req, 503, "no_process_manager", "Trạng thái tiến trình không có sẵn.");
         return;

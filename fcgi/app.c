@@ -57,6 +57,8 @@ int app_init(app *a, const config *cfg, bool report_plugins, char *err, size_t e
     api_health_register(a->routes, a);
     api_status_register(a->routes, a);
     api_procedures_register(a->routes, a);
+    api_dossiers_register(a->routes, a);
+    api_session_register(a->routes, a);
     plugin_set_mount(&a->plugins, a->routes);
     return 0;
 }
@@ -90,16 +92,19 @@ static void reply_parse_error(request *req, request_parse_result parsed)
     }
 }
 
-static bool read_body_or_reply(app *a, request *req)
+/* limit: the route's own body limit, or 0 for max_json_body. */
+static bool read_body_or_reply(app *a, request *req, size_t limit)
 {
     char msg[256];
-    switch (request_read_body(req, a->cfg->max_json_body)) {
+    if (limit == 0)
+        limit = a->cfg->max_json_body;
+    switch (request_read_body(req, limit)) {
     case BODY_OK:
         return true;
     case BODY_TOO_LARGE:
         snprintf(msg, sizeof msg,
                  "Nội dung gửi lên quá lớn (tối đa %zu KB). Hãy giảm dung lượng và gửi lại.",
-                 a->cfg->max_json_body / 1024);
+                 limit / 1024);
         response_error(req, 413, "payload_too_large", msg);
         return false;
     case BODY_INCOMPLETE:
@@ -120,10 +125,11 @@ void app_dispatch(app *a, request *req, request_parse_result parsed)
     } else {
         route_handler handler = NULL;
         void *ctx = NULL;
+        size_t body_limit = 0;
         char allow[128];
-        switch (router_match(a->routes, req, &handler, &ctx, allow, sizeof allow)) {
+        switch (router_match_limit(a->routes, req, &handler, &ctx, &body_limit, allow, sizeof allow)) {
         case ROUTE_FOUND:
-            if (read_body_or_reply(a, req))
+            if (read_body_or_reply(a, req, body_limit))
                 handler(req, ctx);
             break;
         case ROUTE_METHOD_NOT_ALLOWED: {

@@ -38,5 +38,7 @@ void app_dispatch(app *a, request *req, request_parse_result parsed);
 void api_health_register(router *r, app *a);
 void api_status_register(router *r, app *a);
 void api_procedures_register(router *r, app *a);
+void api_dossiers_register(router *r, app *a);
+void api_session_register(router *r, app *a);
 
 #endif

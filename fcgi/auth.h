@@ -6,8 +6,12 @@
 #define MOTCUA_AUTH_H
 
 #include <stdbool.h>
+#include "accounts.h"
 #include "app.h"
 #include "roles.h"
+
+/* The session cookie's name. */
+#define AUTH_COOKIE_NAME "motcua_session"
 
 typedef struct auth_user {
     long long id;
@@ -30,5 +34,17 @@ bool auth_require(app *a, request *req, unsigned allowed, auth_user *user);
 /* True when user may see or act on a dossier of `department`: departmental
  * roles only within their own department, the other staff roles everywhere. */
 bool auth_may_access_department(const auth_user *user, const char *department);
+
+/* Like auth_session_user, also copying the session's CSRF token into csrf
+ * (SESSION_TOKEN_LEN + 1 bytes) for GET /api/v1/session. Returns false (and
+ * sends nothing) when there is no valid session or the store fails. */
+bool auth_session_current(app *a, request *req, auth_user *user, char csrf[SESSION_TOKEN_LEN + 1]);
+
+/* Copies the value of the session cookie from HTTP_COOKIE into out. False when
+ * there is none or it does not fit in outlen (then out is ""). */
+bool auth_cookie_token(const request *req, char *out, size_t outlen);
+
+/* The auth_user view of a store account. */
+void auth_user_from_account(auth_user *user, const account *acc);
 
 #endif

@@ -11,6 +11,7 @@ typedef struct route {
     route_handler handler;
     void *ctx;
     int literal_segments; /* more literal segments rank first */
+    size_t body_limit;    /* 0: the dispatcher's default */
 } route;
 
 struct router {
@@ -63,6 +64,12 @@ static int pattern_check(const char *p)
 
 int router_add(router *r, const char *method, const char *pattern, route_handler handler, void *ctx)
 {
+    return router_add_limited(r, method, pattern, handler, ctx, 0);
+}
+
+int router_add_limited(router *r, const char *method, const char *pattern, route_handler handler,
+                       void *ctx, size_t body_limit)
+{
     int literals = pattern_check(pattern);
     if (literals < 0 || method == NULL || handler == NULL)
         return -1;
@@ -84,7 +91,7 @@ int router_add(router *r, const char *method, const char *pattern, route_handler
         r->routes[at] = r->routes[at - 1];
         at--;
     }
-    r->routes[at] = (route){method, pattern, handler, ctx, literals};
+    r->routes[at] = (route){method, pattern, handler, ctx, literals, body_limit};
     r->count++;
     return 0;
 }
@@ -156,6 +163,13 @@ static bool method_listed(const char *list, const char *method)
 route_match router_match(const router *r, request *req, route_handler *handler, void **ctx,
                          char *allow, size_t allow_len)
 {
+    size_t ignored;
+    return router_match_limit(r, req, handler, ctx, &ignored, allow, allow_len);
+}
+
+route_match router_match_limit(const router *r, request *req, route_handler *handler, void **ctx,
+                               size_t *body_limit, char *allow, size_t allow_len)
+{
     const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
     bool path_known = false;
     for (size_t i = 0; i < r->count; i++) {
@@ -167,6 +181,7 @@ route_match router_match(const router *r, request *req, route_handler *handler, 
                 return ROUTE_NOT_FOUND;
             *handler = rt->handler;
             *ctx = rt->ctx;
+            *body_limit = rt->body_limit;
             return ROUTE_FOUND;
         }
         path_known = true;

@@ -34,6 +34,16 @@ int router_add(router *r, const char *method, const char *pattern, route_handler
 route_match router_match(const router *r, request *req, route_handler *handler, void **ctx,
                          char *allow, size_t allow_len);
 
+/* Like router_add, for a route whose body may be larger (or must be smaller) than the
+ * dispatcher's default limit: body_limit bytes, 0 meaning the default. */
+int router_add_limited(router *r, const char *method, const char *pattern, route_handler handler,
+                       void *ctx, size_t body_limit);
+
+/* router_match that also gives the matched route's body limit (0: the default) in
+ * *body_limit on ROUTE_FOUND. */
+route_match router_match_limit(const router *r, request *req, route_handler *handler, void **ctx,
+                               size_t *body_limit, char *allow, size_t allow_len);
+
 size_t router_count(const router *r);
 
 #endif

@@ -438,14 +438,15 @@ static void test_status_and_health_without_process_manager(void **state)
 {
     fixture *f = *state;
     exchange x;
+    /* Admin-only (fcgi/api_status.c): without a session, loopback or not, 401. */
     serve(&f->a, &x, "GET", "/api/v1/status", "127.0.0.1", NULL, NULL);
-    assert_int_equal(x.status, 503);
-    assert_string_equal(error_code(&x), "no_process_manager");
+    assert_int_equal(x.status, 401);
+    assert_string_equal(error_code(&x), "not_logged_in");
     exchange_done(&x);
 
     serve(&f->a, &x, "GET", "/api/v1/status", "10.0.0.7", NULL, NULL);
-    assert_int_equal(x.status, 403);
-    assert_string_equal(error_code(&x), "forbidden");
+    assert_int_equal(x.status, 401);
+    assert_string_equal(error_code(&x), "not_logged_in");
     exchange_done(&x);
 
     /* no store: degraded */

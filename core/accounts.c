@@ -1,0 +1,340 @@
+/* Accounts: create, change password, disable/enable, read and list, each change audited. */
+#include "accounts_internal.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "store_sqlite_internal.h"
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s", msg);
+}
+
+sqlite3_stmt *accounts_prepare(store *st, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (st == NULL)
+        return NULL;
+    if (sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return NULL;
+    }
+    return stmt;
+}
+
+static void copy_text(char *dst, size_t dstlen, const unsigned char *src)
+{
+    snprintf(dst, dstlen, "%s", src != NULL ? (const char *)src : "");
+}
+
+void account_from_row(sqlite3_stmt *stmt, int first, account *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(stmt, first);
+    copy_text(out->username, sizeof out->username, sqlite3_column_text(stmt, first + 1));
+    copy_text(out->full_name, sizeof out->full_name, sqlite3_column_text(stmt, first + 2));
+    out->role = role_parse((const char *)sqlite3_column_text(stmt, first + 3));
+    copy_text(out->department, sizeof out->department, sqlite3_column_text(stmt, first + 4));
+    out->disabled = sqlite3_column_int(stmt, first + 5) != 0;
+}
+
+char *account_audit_json(const account *a)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s?,s:b}", "username", a->username, "full_name", a->full_name,
+                          "role", role_name(a->role), "department",
+                          a->department[0] != '\0' ? a->department : NULL, "disabled", a->disabled);
+    if (o == NULL)
+        return NULL;
+    char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    return text;
+}
+
+bool account_username_valid(const char *username)
+{
+    if (username == NULL)
+        return false;
+    size_t n = strlen(username);
+    if (n < 3 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = username[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static bool department_id_valid(const char *d)
+{
+    size_t n = strlen(d);
+    if (n < 1 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= '0' && d[i] <= '9') || d[i] == '_'))
+            return false;
+    return true;
+}
+
+/* Non-empty, shorter than account.full_name, no control characters. */
+static bool full_name_valid(const char *name)
+{
+    if (name == NULL || name[0] == '\0' || strlen(name) >= sizeof(((account *)0)->full_name))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static account_status check_password(const char *password, char *err, size_t errlen)
+{
+    size_t n = password != NULL ? strlen(password) : 0;
+    if (n < ACCOUNT_PASSWORD_MIN) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "the password must have at least %d characters", ACCOUNT_PASSWORD_MIN);
+        return ACCOUNT_INVALID;
+    }
+    if (n > ACCOUNT_PASSWORD_MAX) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "the password must have at most %d characters", ACCOUNT_PASSWORD_MAX);
+        return ACCOUNT_INVALID;
+    }
+    return ACCOUNT_OK;
+}
+
+/* argon2id with libsodium's interactive limits (64 MiB, 2 passes). */
+static account_status hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], char *err,
+                                    size_t errlen)
+{
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        set_err(err, errlen, "cannot hash the password (out of memory?)");
+        return ACCOUNT_STORE_ERROR;
+    }
+    return ACCOUNT_OK;
+}
+
+/* Ends the transaction: commits when status is ACCOUNT_OK (turning a failed
+ * commit into ACCOUNT_STORE_ERROR), rolls back otherwise. */
+static account_status finish(store *st, account_status status, char *err, size_t errlen)
+{
+    if (status == ACCOUNT_OK && store_commit(st) != 0) {
+        set_err(err, errlen, "cannot commit the change to the database");
+        status = ACCOUNT_STORE_ERROR;
+    }
+    if (status != ACCOUNT_OK)
+        store_rollback(st);
+    return status;
+}
+
+account_status account_add(store *st, const char *actor, const char *username, const char *full_name,
+                           const char *role_name_text, const char *department, const char *password,
+                           char *err, size_t errlen)
+{
+    if (!account_username_valid(username)) {
+        set_err(err, errlen, "the username must be 3 to 32 characters among a-z 0-9 . _ -");
+        return ACCOUNT_INVALID;
+    }
+    if (!full_name_valid(full_name)) {
+        set_err(err, errlen, "the full name must be non-empty, under 128 bytes, without control characters");
+        return ACCOUNT_INVALID;
+    }
+    role r = role_parse(role_name_text);
+    if (r == ROLE_NONE) {
+        set_err(err, errlen, "unknown role; use counter, department_officer, department_head, "
+                             "supervisor, archivist or admin");
+        return ACCOUNT_INVALID;
+    }
+    if (department != NULL && department[0] == '\0')
+        department = NULL;
+    if (role_is_departmental(r) && (department == NULL || !department_id_valid(department))) {
+        set_err(err, errlen, "this role needs a department id ([a-z0-9_], 1 to 32 characters)");
+        return ACCOUNT_INVALID;
+    }
+    if (!role_is_departmental(r) && department != NULL) {
+        set_err(err, errlen, "only department_officer and department_head belong to a department");
+        return ACCOUNT_INVALID;
+    }
+    account_status status = check_password(password, err, errlen);
+    if (status != ACCOUNT_OK)
+        return status;
+    char hash[crypto_pwhash_STRBYTES];
+    /* Hashing takes a moment: do it before taking the write lock. */
+    if ((status = hash_password(password, hash, err, errlen)) != ACCOUNT_OK)
+        return status;
+
+    if (store_begin(st) != 0) {
+        set_err(err, errlen, "cannot start a database transaction");
+        return ACCOUNT_STORE_ERROR;
+    }
+    sqlite3_stmt *stmt = accounts_prepare(
+        st, "INSERT INTO users (username, full_name, role, department, password_hash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)");
+    int rc = SQLITE_ERROR;
+    if (stmt != NULL) {
+        sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 2, full_name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 3, role_name(r), -1, SQLITE_STATIC);
+        if (department != NULL)
+            sqlite3_bind_text(stmt, 4, department, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 5, hash, -1, SQLITE_STATIC);
+        rc = sqlite3_step(stmt);
+    }
+    sqlite3_finalize(stmt);
+    sodium_memzero(hash, sizeof hash);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        set_err(err, errlen, "an account with this username already exists");
+        return finish(st, ACCOUNT_EXISTS, err, errlen);
+    }
+    if (rc != SQLITE_DONE) {
+        set_err(err, errlen, "cannot store the account");
+        return finish(st, ACCOUNT_STORE_ERROR, err, errlen);
+    }
+    account a = {.id = sqlite3_last_insert_rowid(store_sqlite_db(st)), .role = r, .disabled = false};
+    snprintf(a.username, sizeof a.username, "%s", username);
+    snprintf(a.full_name, sizeof a.full_name, "%s", full_name);
+    snprintf(a.department, sizeof a.department, "%s", department != NULL ? department : "");
+    char *after = account_audit_json(&a);
+    if (after == NULL || audit_append(st, actor, "user.add", username, NULL, after) != 0) {
+        set_err(err, errlen, "cannot write the audit event");
+        status = ACCOUNT_STORE_ERROR;
+    }
+    free(after);
+    return finish(st, status, err, errlen);
+}
+
+account_status account_get(store *st, const char *username, account *out)
+{
+    if (username == NULL)
+        return ACCOUNT_NOT_FOUND;
+    sqlite3_stmt *stmt =
+        accounts_prepare(st, "SELECT " ACCOUNT_COLUMNS " FROM users u WHERE u.username = ?1");
+    if (stmt == NULL)
+        return ACCOUNT_STORE_ERROR;
+    sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    account_status status = ACCOUNT_STORE_ERROR;
+    if (rc == SQLITE_ROW) {
+        account_from_row(stmt, 0, out);
+        status = ACCOUNT_OK;
+    } else if (rc == SQLITE_DONE) {
+        status = ACCOUNT_NOT_FOUND;
+    }
+    sqlite3_finalize(stmt);
+    return status;
+}
+
+int account_list(store *st, int (*fn)(void *ctx, const account *a), void *ctx)
+{
+    sqlite3_stmt *stmt = accounts_prepare(st, "SELECT " ACCOUNT_COLUMNS " FROM users u ORDER BY u.username");
+    if (stmt == NULL)
+        return -1;
+    int rc, result = 0;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        account a;
+        account_from_row(stmt, 0, &a);
+        if ((result = fn(ctx, &a)) != 0)
+            break;
+    }
+    if (result == 0 && rc != SQLITE_DONE)
+        result = -1;
+    sqlite3_finalize(stmt);
+    return result;
+}
+
+/* Runs one statement binding ?1 to a user id; true when it completed. */
+static bool exec_for_user(store *st, const char *sql, long long user_id)
+{
+    sqlite3_stmt *stmt = accounts_prepare(st, sql);
+    if (stmt == NULL)
+        return false;
+    sqlite3_bind_int64(stmt, 1, user_id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE;
+}
+
+/* Reads the account inside the open transaction; sets err on failure. */
+static account_status get_locked(store *st, const char *username, account *a, char *err, size_t errlen)
+{
+    account_status status = account_get(st, username, a);
+    if (status == ACCOUNT_NOT_FOUND)
+        set_err(err, errlen, "no account with this username");
+    else if (status != ACCOUNT_OK)
+        set_err(err, errlen, "cannot read the account");
+    return status;
+}
+
+account_status account_set_password(store *st, const char *actor, const char *username,
+                                    const char *password, char *err, size_t errlen)
+{
+    account_status status = check_password(password, err, errlen);
+    if (status != ACCOUNT_OK)
+        return status;
+    char hash[crypto_pwhash_STRBYTES];
+    if ((status = hash_password(password, hash, err, errlen)) != ACCOUNT_OK)
+        return status;
+    if (store_begin(st) != 0) {
+        sodium_memzero(hash, sizeof hash);
+        set_err(err, errlen, "cannot start a database transaction");
+        return ACCOUNT_STORE_ERROR;
+    }
+    account a;
+    status = get_locked(st, username, &a, err, errlen);
+    if (status == ACCOUNT_OK) {
+        sqlite3_stmt *stmt = accounts_prepare(st, "UPDATE users SET password_hash = ?1 WHERE id = ?2");
+        int rc = SQLITE_ERROR;
+        if (stmt != NULL) {
+            sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(stmt, 2, a.id);
+            rc = sqlite3_step(stmt);
+        }
+        sqlite3_finalize(stmt);
+        /* A new password ends the sessions opened with the old one. */
+        if (rc != SQLITE_DONE || !exec_for_user(st, "DELETE FROM sessions WHERE user_id = ?1", a.id) ||
+            audit_append(st, actor, "user.passwd", username, NULL, "{\"password\":\"changed\"}") != 0) {
+            set_err(err, errlen, "cannot store the new password");
+            status = ACCOUNT_STORE_ERROR;
+        }
+    }
+    sodium_memzero(hash, sizeof hash);
+    return finish(st, status, err, errlen);
+}
+
+account_status account_set_disabled(store *st, const char *actor, const char *username, bool disabled,
+                                    char *err, size_t errlen)
+{
+    if (store_begin(st) != 0) {
+        set_err(err, errlen, "cannot start a database transaction");
+        return ACCOUNT_STORE_ERROR;
+    }
+    account a;
+    account_status status = get_locked(st, username, &a, err, errlen);
+    if (status != ACCOUNT_OK || a.disabled == disabled)
+        return finish(st, status, err, errlen);
+    char *before = account_audit_json(&a);
+    a.disabled = disabled;
+    char *after = account_audit_json(&a);
+    bool ok = before != NULL && after != NULL &&
+              exec_for_user(st, disabled ? "UPDATE users SET disabled = 1 WHERE id = ?1"
+                                         : "UPDATE users SET disabled = 0 WHERE id = ?1",
+                            a.id) &&
+              (!disabled || exec_for_user(st, "DELETE FROM sessions WHERE user_id = ?1", a.id)) &&
+              audit_append(st, actor, disabled ? "user.disable" : "user.enable", username, before,
+                           after) == 0;
+    free(before);
+    free(after);
+    if (!ok) {
+        set_err(err, errlen, "cannot change the account");
+        status = ACCOUNT_STORE_ERROR;
+    }
+    return finish(st, status, err, errlen);
+}

@@ -1,0 +1,132 @@
+/* The store's dossier half: creation with the daily code sequence and PIN, reads and lists,
+ * status changes with their side rows (supplement requests, refusals), pages. Every change
+ * runs in one write transaction together with its audit event: all of it lands or none. */
+#ifndef MOTCUA_STORE_DOSSIERS_H
+#define MOTCUA_STORE_DOSSIERS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "dossier.h"
+#include "store.h"
+
+/* Times are "YYYY-MM-DD HH:MM", Vietnam local (see store_schema_dossiers.c). */
+#define STORE_TIME_LEN 17
+
+/* A dossier as read back (never the PIN hash). */
+typedef struct dossier_row {
+    long long id;
+    char code[DOSSIER_CODE_MAX];
+    char agency_code[16];
+    char procedure_code[64];
+    char procedure_digest[65];
+    char procedure_effective_from[11];
+    char department[33];
+    dossier_status status;
+    int step_index;
+    char channel[8];
+    int supplement_count;
+    char received_at[STORE_TIME_LEN], accepted_at[STORE_TIME_LEN], appointment_at[STORE_TIME_LEN],
+        due_at[STORE_TIME_LEN], transferred_at[STORE_TIME_LEN], result_at[STORE_TIME_LEN],
+        returned_at[STORE_TIME_LEN];    /* "" when not set */
+    char received_by[64];
+    char received_by_name[128];
+    json_t *applicant;                   /* owned: the applicant object given at intake */
+    json_t *details;                     /* owned: procedure-specific details */
+} dossier_row;
+
+/* Releases what a filled row owns; safe on a zeroed row and twice. */
+void dossier_row_clear(dossier_row *row);
+
+/* What intake gives for a new dossier; all strings borrowed. */
+typedef struct dossier_intake {
+    const char *agency_code;          /* [centre] agency_code */
+    const char *procedure_code;
+    const char *procedure_digest;     /* the version in force at intake ... */
+    const char *procedure_effective_from;
+    const char *procedure_json;       /* ... and its canonical JSON (recorded if not yet) */
+    const char *department;
+    const char *channel;              /* counter | post | online */
+    const char *applicant_name, *applicant_id_number, *applicant_phone, *applicant_email,
+        *applicant_address;           /* name required, the rest may be NULL */
+    const char *applicant_json, *details_json;
+    const char *received_at;          /* "YYYY-MM-DD HH:MM": its date is the code's date */
+    const char *actor, *actor_name;   /* username and full name of the counter officer */
+} dossier_intake;
+
+/* Creates the dossier in one BEGIN IMMEDIATE transaction: takes the next daily sequence
+ * number of (agency, day) — so concurrent creators get unique, gapless numbers and a
+ * failed creation gives its number back —, makes a PIN and stores only its keyed hash,
+ * inserts the row and the audit event "dossier.create". On success code_out holds the
+ * code and pin_out the PIN (shown once, never stored). Returns 0, or -1 with an English
+ * reason in err and nothing written. */
+int store_dossier_create(store *st, const dossier_intake *in, char code_out[DOSSIER_CODE_MAX],
+                         char pin_out[7], char *err, size_t errlen);
+
+/* Reads the dossier `code`. Returns 1 and fills *out (clear it after), 0 when there is
+ * none, -1 on a read error. */
+int store_dossier_get(store *st, const char *code, dossier_row *out);
+
+/* Checks pin against the dossier's stored hash, in constant time. 1 match, 0 no such
+ * dossier or wrong PIN (the caller cannot tell which), -1 on a read error. */
+int store_dossier_pin_check(store *st, const char *code, const char *pin);
+
+/* Summaries of dossiers, newest first: status and department filter when not NULL;
+ * at most limit (1..1000) rows. *out: a JSON array (caller decrefs). 0 or -1. */
+int store_dossier_list(store *st, const char *status, const char *department, int limit,
+                       json_t **out);
+
+/* Pages, supplement requests, refusals, hand-overs and apologies of a dossier, as
+ * {"pages":[...],"supplements":[...],"refusals":[...],"handovers":[...],"apologies":[...]}
+ * in creation order; supplements' items are JSON arrays. 0 and *out (caller decrefs), or -1. */
+int store_dossier_related(store *st, long long dossier_id, json_t **out);
+
+/* The canonical JSON of a recorded procedure version (malloc'ed, caller frees).
+ * 1 found, 0 not recorded, -1 on error. */
+int store_procedure_version_json(store *st, const char *code, const char *digest, char **out);
+
+/* A supplement request recorded with a change. */
+typedef struct dossier_supplement {
+    const char *items_json;      /* JSON array of {id?, title} */
+    const char *note;            /* may be NULL */
+    const char *source;          /* "counter" | "department" */
+    const char *override_by;     /* username of the head who allowed a further request, or NULL */
+} dossier_supplement;
+
+/* A status change. NULL fields leave their column unchanged. */
+typedef struct dossier_change {
+    const char *code;
+    dossier_status from, to;     /* refused unless the dossier is still in `from` */
+    int step_index;              /* the new step index, or -1 to keep it */
+    const char *audit_action;    /* "dossier.accept" */
+    const char *actor, *actor_name;
+    const char *at;              /* "YYYY-MM-DD HH:MM" */
+    const char *accepted_at, *appointment_at, *due_at, *transferred_at, *result_at,
+        *returned_at, *closed_at;
+    const dossier_supplement *supplement;  /* adds a supplements row, counts it */
+    const char *refusal_reason;            /* adds a refusals row */
+    const char *note;                      /* kept in the audit event */
+} dossier_change;
+
+typedef enum store_change_result {
+    STORE_CHANGE_OK = 0,
+    STORE_CHANGE_ERROR = -1,     /* nothing written; reason in err */
+    STORE_CHANGE_NOT_FOUND = 1,
+    STORE_CHANGE_STALE = 2,      /* the dossier is no longer in `from` (someone moved it) */
+    STORE_CHANGE_SUPPLEMENT_LIMIT = 3 /* a further supplement request without override_by */
+} store_change_result;
+
+/* Applies c in one transaction with its audit event (before/after status and what was
+ * set). The one-supplement rule is re-checked inside the transaction. *side_id (may be
+ * NULL) gets the id of the supplements/refusals row added, else 0. */
+store_change_result store_dossier_change(store *st, const dossier_change *c, long long *side_id,
+                                         char *err, size_t errlen);
+
+/* Records an uploaded page (the file is already durable under files_dir at path,
+ * relative) as the dossier's next page, with the audit event "dossier.page". *seq_out gets
+ * its number (1-based). Returns STORE_CHANGE_OK, _NOT_FOUND or _ERROR. */
+store_change_result store_page_add(store *st, const char *code, const char *content_type,
+                                   const char *sha256_hex, long long size, const char *path,
+                                   const char *at, const char *actor, int *seq_out);
+
+#endif
