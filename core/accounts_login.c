@@ -8,9 +8,6 @@
 /* An argon2id hash with the same limits as real ones, of a random password nobody
  * knows: verified against when the username does not exist, so that the answer
  * takes as long as for a real account. */
-static const char dummy_hash[] =
-    "$argon2id$v=19$m=65536,t=2,p=1$NQ+2T1JEdAsrg8uaMBgh3A$Lb7Y8rFo7y5WWhRc73PVHejc98NkOIkscTKlx9NnEPc";
-
 /* Failures recorded for `column` = value since `since`: the count, and in
  * *release the time at which the count drops below `limit` (meaningful when
  * count >= limit). Returns the count, or -1 on error. */
@@ -147,7 +144,7 @@ login_result account_verify_login_at(store *st, const char *username, const char
     size_t len = strlen(password);
     bool long_enough = len <= ACCOUNT_PASSWORD_MAX;
     /* The same work whether or not the account exists. */
-    bool match = crypto_pwhash_str_verify(found == 1 ? hash : dummy_hash, password,
+    bool match = crypto_pwhash_str_verify(found == 1 ? hash : accounts_dummy_hash(), password,
                                           long_enough ? len : 0) == 0;
     match = match && found == 1 && long_enough;
     sodium_memzero(hash, sizeof hash);

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include "accounts.h"
+#include "accounts_internal.h"
 #include "audit.h"
 #include "store.h"
 #include "store_sqlite_internal.h"
@@ -374,5 +376,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
     };
+    /* Minimum argon2id cost: the algorithm is the same, valgrind runs stay short. */
+    accounts_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
