@@ -87,4 +87,13 @@ int forms_render_mem(int form_number, const json_t *data, unsigned char **out, s
  * again afterwards is allowed (the caches are rebuilt) but slow. */
 void forms_release_font_caches(void);
 
+/* A result document (kết quả giải quyết: Giấy khai sinh, Giấy chứng nhận đăng ký doanh
+ * nghiệp...) on A5, from a department plugin's text: the national header with the agency
+ * at the left, the first line of `text` as the title, then one paragraph per line ("Label:
+ * value" lines print the value bold; an empty line is a gap). data keys: agency.name R,
+ * agency.parent, number_line ("Số: ..."), text R (plain UTF-8, never markup). Same contract
+ * as forms_render_mem: 0 and *out (malloc'ed, *outlen bytes), or -1 with err set. */
+int forms_render_text_document(const json_t *data, unsigned char **out, size_t *outlen,
+                               char *err, size_t errlen);
+
 #endif

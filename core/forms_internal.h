@@ -173,4 +173,8 @@ int form04_render(struct form_doc *doc, const json_t *data);
 int form05_render(struct form_doc *doc, const json_t *data);
 int form06_render(struct form_doc *doc, const json_t *data);
 
+/* The result document (forms_render_text_document): agency.name R, agency.parent,
+ * number_line, text R (its first line is the title). */
+int formresult_render(struct form_doc *doc, const json_t *data);
+
 #endif

@@ -59,6 +59,9 @@ static void set_err(char *err, size_t errlen, int form_number, const char *why)
         snprintf(err, errlen, "form %02d: %s", form_number, why);
 }
 
+static int render_kind(const struct form_kind *k, const char *label, const json_t *data,
+                       unsigned char **out, size_t *outlen, char *err, size_t errlen);
+
 int forms_render_mem(int form_number, const json_t *data, unsigned char **out, size_t *outlen,
                      char *err, size_t errlen)
 {
@@ -74,9 +77,31 @@ int forms_render_mem(int form_number, const json_t *data, unsigned char **out, s
         set_err(err, errlen, form_number, "data must be a JSON object");
         return -1;
     }
-    const struct form_kind *k = &form_kinds[form_number - 1];
     char label[16];
     snprintf(label, sizeof label, "form %02d", form_number);
+    return render_kind(&form_kinds[form_number - 1], label, data, out, outlen, err, errlen);
+}
+
+int forms_render_text_document(const json_t *data, unsigned char **out, size_t *outlen,
+                               char *err, size_t errlen)
+{
+    static const struct form_kind result_kind = { formresult_render, 0, "Kết quả giải quyết hồ sơ" };
+    *out = NULL;
+    *outlen = 0;
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (!json_is_object(data)) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "result document: data must be a JSON object");
+        return -1;
+    }
+    return render_kind(&result_kind, "result document", data, out, outlen, err, errlen);
+}
+
+/* Renders kind k from data into memory (the body of forms_render_mem). */
+static int render_kind(const struct form_kind *k, const char *label, const json_t *data,
+                       unsigned char **out, size_t *outlen, char *err, size_t errlen)
+{
     struct form_doc doc = { .label = label, .err = err, .errlen = errlen, .page = 1 };
     if (k->landscape_a4) {
         doc.page_w = FORM_A4_LONG;

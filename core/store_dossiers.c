@@ -576,6 +576,31 @@ static store_change_result change_in_tx(sqlite3 *db, store *st, const dossier_ch
     return STORE_CHANGE_OK;
 }
 
+/* True when c has every field a change needs. */
+static bool change_complete(const dossier_change *c)
+{
+    return c != NULL && c->code != NULL && c->audit_action != NULL && c->actor != NULL &&
+           c->at != NULL && dossier_status_name(c->from) != NULL &&
+           dossier_status_name(c->to) != NULL &&
+           (c->supplement == NULL || (c->supplement->items_json != NULL && c->supplement->source != NULL));
+}
+
+store_change_result store_dossier_change_in_tx(store *st, const dossier_change *c,
+                                               long long *side_id, char *err, size_t errlen)
+{
+    long long side = 0;
+    sqlite3 *db = store_sqlite_db(st);
+    if (db == NULL || !change_complete(c) || err == NULL || errlen == 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "store_dossier_change_in_tx: a required field is missing");
+        return STORE_CHANGE_ERROR;
+    }
+    store_change_result r = change_in_tx(db, st, c, &side, err, errlen);
+    if (side_id != NULL)
+        *side_id = r == STORE_CHANGE_OK ? side : 0;
+    return r;
+}
+
 store_change_result store_dossier_change(store *st, const dossier_change *c, long long *side_id,
                                          char *err, size_t errlen)
 {
@@ -587,10 +612,7 @@ store_change_result store_dossier_change(store *st, const dossier_change *c, lon
     }
     err[0] = '\0';
     sqlite3 *db = store_sqlite_db(st);
-    if (db == NULL || c == NULL || c->code == NULL || c->audit_action == NULL ||
-        c->actor == NULL || c->at == NULL || dossier_status_name(c->from) == NULL ||
-        dossier_status_name(c->to) == NULL ||
-        (c->supplement != NULL && (c->supplement->items_json == NULL || c->supplement->source == NULL))) {
+    if (db == NULL || !change_complete(c)) {
         snprintf(err, errlen, "store_dossier_change: a required field is missing");
         return STORE_CHANGE_ERROR;
     }

@@ -129,4 +129,44 @@ store_change_result store_page_add(store *st, const char *code, const char *cont
                                    const char *sha256_hex, long long size, const char *path,
                                    const char *at, const char *actor, int *seq_out);
 
+/* ---- processing: hand-overs (Form 05) and transitions with plugin hooks (store_handovers.c) ---- */
+
+/* The same as store_dossier_change, for a caller that already holds the write transaction
+ * (store_begin): nothing is committed or rolled back here. */
+store_change_result store_dossier_change_in_tx(store *st, const dossier_change *c,
+                                               long long *side_id, char *err, size_t errlen);
+
+/* What a transition does to the dossier's chain of hand-overs. Hand-overs form a chain:
+ * at most one is open (given, not yet received) at a time, and whoever acts next on the
+ * dossier is the one who received it. All strings borrowed; NULL = not set. */
+typedef struct handover_plan {
+    bool close_open;           /* the actor receives the open hand-over: received_at = c->at,
+                                  receiver = receiver (a no-op when none is open) */
+    const char *receiver;      /* shown on Form 05: the actor's full name */
+    const char *step;          /* when set, opens a new hand-over: "transfer", a workflow step
+                                  id, "result", "send_back", "resubmit" */
+    const char *from_agency, *to_agency, *giver;
+    const char *due_at;        /* the deadline the giving is classed against */
+    const char *result;        /* "early" | "on_time" | "late" (the class of given_at vs due_at) */
+    const char *note;
+} handover_plan;
+
+/* Runs inside the transition's transaction after the dossier's change and hand-overs are
+ * written: 0 lets it commit, 1 refuses it, -1 fails it (both roll back everything). */
+typedef int (*store_tx_hook)(void *ctx);
+
+/* A processing transition in one transaction: the change c (as store_dossier_change, with
+ * its audit event), the hand-over plan h (may be NULL), then hook (may be NULL). Returns
+ * STORE_CHANGE_OK (committed), or the change's result with nothing written; when the hook
+ * refused, STORE_CHANGE_ERROR with *refused set (refused may be NULL otherwise). */
+store_change_result store_dossier_transition(store *st, const dossier_change *c,
+                                             const handover_plan *h, store_tx_hook hook,
+                                             void *hook_ctx, long long *side_id, bool *refused,
+                                             char *err, size_t errlen);
+
+/* The latest supplement request of a dossier: 1 and its source ("counter"/"department",
+ * 16 bytes) and requested_at (the pause start), 0 when there is none, -1 on error. */
+int store_supplement_latest(store *st, long long dossier_id, char source[16],
+                            char requested_at[STORE_TIME_LEN]);
+
 #endif

@@ -32,6 +32,9 @@ const char *const store_migrations[] = {
 
     /* 4: dossiers, pages, hand-overs, intake outcomes, the audit log (store_schema_dossiers.c). */
     store_schema_dossiers,
+
+    /* 5: payment details at return, failed public lookups (store_schema_reports.c). */
+    store_schema_reports,
 };
 
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

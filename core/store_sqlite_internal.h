@@ -14,6 +14,7 @@ extern const int store_migration_count;
 /* Migration texts kept in their own files (store_schema_<name>.c). */
 extern const char store_schema_accounts[];
 extern const char store_schema_dossiers[];
+extern const char store_schema_reports[];
 
 /* store_open, but migrates only up to `target_version` (0..latest), so tests can
  * leave a database at an older schema. target_version < 0 means the latest. */

@@ -337,4 +337,5 @@ void api_dossiers_register(router *r, app *a)
     api_dossiers_intake_register(r, a);
     api_dossiers_pages_register(r, a);
     api_dossiers_forms_register(r, a);
+    api_dossiers_process_register(r, a);
 }

@@ -33,9 +33,39 @@ void api_reply_not_allowed(request *req, const dossier_row *row);
 /* 500 with the operator log line `what: detail`. */
 void api_reply_internal(request *req, const char *what, const char *detail);
 
+/* The transition for action from the dossier's status, if the user's role may take it
+ * (the current workflow step's role counts for step_role transitions). NULL after sending
+ * 409 (not allowed from this status) or 403 (not this role). */
+const dossier_transition *api_allowed_transition(request *req, const dossier_row *row,
+                                                 const json_t *rules, const char *action,
+                                                 const auth_user *user);
+
+/* Answers a failed store change (404, 409 stale, 409 supplement_limit, 500); true when it
+ * sent something, false for STORE_CHANGE_OK (nothing sent). */
+bool api_reply_change(request *req, store_change_result r, const char *err);
+
+/* Sends 200 with the dossier's new state, merged with extra (stolen; may be NULL). */
+void api_reply_state(app *a, request *req, const char *code, json_t *extra);
+
+/* An optional text member key of at most 2000 bytes into *out (NULL when absent); false
+ * after a 422. */
+bool api_optional_note(request *req, const json_t *body, const char *key, const char **out);
+
+/* Applies the change c of transition t to row in one transaction together with what
+ * processing adds (api_dossiers_process.c): the hand-overs of Form 05 (transfer with its
+ * transfer deadline, step hand-overs, the result back to the counter, send-back and
+ * resubmission), the deadline pushed by a department's supplement pause, and the
+ * department plugin's on_transition hook. True when committed (nothing sent yet); false
+ * after sending the error (422 with the plugin's problems and nothing changed, 409, 500).
+ * c may be amended (due_at, transferred_at...); side_id as for store_dossier_change. */
+bool api_dossier_apply(app *a, request *req, const auth_user *user, const dossier_row *row,
+                       const json_t *rules, const dossier_transition *t, dossier_change *c,
+                       long long *side_id);
+
 /* Registration of each file's routes (called by api_dossiers_register). */
 void api_dossiers_intake_register(router *r, app *a);
 void api_dossiers_pages_register(router *r, app *a);
 void api_dossiers_forms_register(router *r, app *a);
+void api_dossiers_process_register(router *r, app *a);
 
 #endif

@@ -1,6 +1,6 @@
-/* The outcomes of intake and the other status changes: POST /api/v1/dossiers/{code}/accept,
- * /supplement, /refuse and /transitions {action, note}, all decided by the transition table
- * of core/dossier.c. */
+/* The outcomes of intake: POST /api/v1/dossiers/{code}/accept, /supplement (also a
+ * department's send-back) and /refuse, decided by the transition table of core/dossier.c;
+ * the helpers every status-changing handler shares. */
 #include "api_dossiers.h"
 
 #include <stdio.h>
@@ -24,9 +24,9 @@ static const char *current_step_role(const json_t *rules, int step_index, int *s
 
 /* Finds the transition for action from the dossier's status and checks the user's role.
  * NULL after sending 409 (not allowed from this status) or 403 (not this role). */
-static const dossier_transition *allowed_transition(request *req, const dossier_row *row,
-                                                    const json_t *rules, const char *action,
-                                                    const auth_user *user)
+const dossier_transition *api_allowed_transition(request *req, const dossier_row *row,
+                                                 const json_t *rules, const char *action,
+                                                 const auth_user *user)
 {
     int steps = 0;
     const char *step_role = current_step_role(rules, row->step_index, &steps);
@@ -44,7 +44,7 @@ static const dossier_transition *allowed_transition(request *req, const dossier_
 }
 
 /* Answers a failed store change; true when it sent something (i.e. not OK). */
-static bool reply_change(request *req, store_change_result r, const char *err)
+bool api_reply_change(request *req, store_change_result r, const char *err)
 {
     switch (r) {
     case STORE_CHANGE_OK:
@@ -69,7 +69,7 @@ static bool reply_change(request *req, store_change_result r, const char *err)
 }
 
 /* Sends the dossier's new state: {code, status, status_label, ...extra}. */
-static void reply_state(app *a, request *req, const char *code, json_t *extra)
+void api_reply_state(app *a, request *req, const char *code, json_t *extra)
 {
     dossier_row row;
     json_t *out = NULL;
@@ -135,7 +135,7 @@ static void dossier_accept(request *req, void *ctx)
     if (!auth_require(a, req, ROLE_COUNTER, &user) || !api_dossier_load(a, req, &user, &row))
         return;
     json_t *rules = api_dossier_rules(a, req, &row);
-    const dossier_transition *t = rules != NULL ? allowed_transition(req, &row, rules, "accept", &user) : NULL;
+    const dossier_transition *t = rules != NULL ? api_allowed_transition(req, &row, rules, "accept", &user) : NULL;
     char appointment[17], now[17], err[256] = "";
     if (t != NULL && !compute_appointment(&row, rules, appointment)) {
         api_reply_internal(req, "calendar: cannot compute the appointment", row.code);
@@ -147,10 +147,10 @@ static void dossier_accept(request *req, void *ctx)
                             .audit_action = t->audit_action, .actor = user.username,
                             .actor_name = user.full_name, .at = now, .accepted_at = now,
                             .appointment_at = appointment, .due_at = appointment};
-        if (!reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
+        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
             char form[96];
             snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/01.pdf", row.code);
-            reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
+            api_reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
         }
     }
     json_decref(rules);
@@ -195,7 +195,7 @@ static json_t *supplement_items(request *req, const json_t *body, const json_t *
 }
 
 /* An optional text member of at most NOTE_MAX bytes; false after a 422. */
-static bool optional_note(request *req, const json_t *body, const char *key, const char **out)
+bool api_optional_note(request *req, const json_t *body, const char *key, const char **out)
 {
     json_t *v = json_object_get(body, key);
     *out = json_string_value(v);
@@ -220,9 +220,9 @@ static void dossier_supplement_post(request *req, void *ctx)
     const char *note = NULL;
     const dossier_transition *t = NULL;
     if (body != NULL && (rules = api_dossier_rules(a, req, &row)) != NULL &&
-        optional_note(req, body, "note", &note) && (items = supplement_items(req, body, rules)) != NULL) {
+        api_optional_note(req, body, "note", &note) && (items = supplement_items(req, body, rules)) != NULL) {
         const char *action = row.status == DOSSIER_RECEIVED ? "request_supplement" : "send_back";
-        t = allowed_transition(req, &row, rules, action, &user);
+        t = api_allowed_transition(req, &row, rules, action, &user);
     }
     bool override = json_is_true(json_object_get(body, "override"));
     const char *override_by = NULL;
@@ -235,12 +235,12 @@ static void dossier_supplement_post(request *req, void *ctx)
             log_msg(LOG_INFO, "dossier %s: further supplement request allowed by %s", row.code, user.username);
             break;
         default:
-            reply_change(req, STORE_CHANGE_SUPPLEMENT_LIMIT, NULL);
+            api_reply_change(req, STORE_CHANGE_SUPPLEMENT_LIMIT, NULL);
             t = NULL;
         }
     }
     if (t != NULL) {
-        char now[17], err[256] = "";
+        char now[17];
         char *items_json = json_dumps(items, JSON_COMPACT);
         dossier_now(now);
         dossier_supplement s = {items_json, note, t->from == DOSSIER_RECEIVED ? "counter" : "department",
@@ -249,16 +249,19 @@ static void dossier_supplement_post(request *req, void *ctx)
                             .audit_action = t->audit_action, .actor = user.username,
                             .actor_name = user.full_name, .at = now, .supplement = &s};
         long long number = 0;
-        store_change_result r = items_json != NULL ? store_dossier_change(a->st, &c, &number, err, sizeof err)
-                                                   : STORE_CHANGE_ERROR;
+        bool applied = false;
+        if (items_json == NULL)
+            api_reply_internal(req, "supplement", "out of memory");
+        else
+            applied = api_dossier_apply(a, req, &user, &row, rules, t, &c, &number);
         free(items_json);
-        if (!reply_change(req, r, err)) {
+        if (applied) {
             char form[96];
             snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/02.pdf", row.code);
-            reply_state(a, req, row.code,
-                        json_pack("{s:{s:I,s:O,s:s?},s:[s]}", "supplement", "number",
-                                  (json_int_t)number, "items", items, "override_by", override_by,
-                                  "forms", form));
+            api_reply_state(a, req, row.code,
+                            json_pack("{s:{s:I,s:O,s:s?},s:[s]}", "supplement", "number",
+                                      (json_int_t)number, "items", items, "override_by",
+                                      override_by, "forms", form));
         }
     }
     json_decref(items);
@@ -277,12 +280,12 @@ static void dossier_refuse(request *req, void *ctx)
     json_t *body = api_body_object(req), *rules = NULL;
     const char *reason = NULL;
     const dossier_transition *t = NULL;
-    if (body != NULL && optional_note(req, body, "reason", &reason)) {
+    if (body != NULL && api_optional_note(req, body, "reason", &reason)) {
         if (reason == NULL || reason[strspn(reason, " \t\r\n")] == '\0')
             response_error(req, 422, "missing_reason",
                            "Hãy ghi rõ lý do từ chối tiếp nhận hồ sơ (reason).");
         else if ((rules = api_dossier_rules(a, req, &row)) != NULL)
-            t = allowed_transition(req, &row, rules, "refuse", &user);
+            t = api_allowed_transition(req, &row, rules, "refuse", &user);
     }
     if (t != NULL) {
         char now[17], err[256] = "";
@@ -291,56 +294,11 @@ static void dossier_refuse(request *req, void *ctx)
                             .audit_action = t->audit_action, .actor = user.username,
                             .actor_name = user.full_name, .at = now, .closed_at = now,
                             .refusal_reason = reason};
-        if (!reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
+        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
             char form[96];
             snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/03.pdf", row.code);
-            reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
+            api_reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
         }
-    }
-    json_decref(rules);
-    json_decref(body);
-    dossier_row_clear(&row);
-}
-
-/* POST /transitions {action, note}: the changes that carry no form of their own
- * (resubmit, transfer, receive, complete_step, stop, withdraw, return). The intake
- * outcomes and send_back have their own endpoints because they carry data. */
-static void dossier_transition_post(request *req, void *ctx)
-{
-    app *a = ctx;
-    auth_user user;
-    dossier_row row;
-    if (!auth_require(a, req, ROLE_ANY_STAFF, &user) || !api_dossier_load(a, req, &user, &row))
-        return;
-    json_t *body = api_body_object(req), *rules = NULL;
-    const char *note = NULL, *action = json_string_value(json_object_get(body, "action"));
-    const dossier_transition *t = NULL;
-    static const char *const own_endpoint[] = {"accept", "request_supplement", "send_back", "refuse"};
-    if (body != NULL && optional_note(req, body, "note", &note)) {
-        bool elsewhere = false;
-        for (size_t i = 0; action != NULL && i < sizeof own_endpoint / sizeof own_endpoint[0]; i++)
-            elsewhere = elsewhere || strcmp(action, own_endpoint[i]) == 0;
-        if (action == NULL || elsewhere)
-            response_error(req, 422, "invalid_action",
-                           "Thao tác không hợp lệ. Dùng: resubmit, transfer, receive, complete_step, "
-                           "stop, withdraw, return (tiếp nhận, bổ sung, từ chối có địa chỉ riêng).");
-        else if ((rules = api_dossier_rules(a, req, &row)) != NULL)
-            t = allowed_transition(req, &row, rules, action, &user);
-    }
-    if (t != NULL) {
-        char now[17], err[256] = "";
-        dossier_now(now);
-        bool closes = dossier_status_terminal(t->to);
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to,
-                            .step_index = dossier_transition_next_step(t, row.step_index),
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .note = note,
-                            .transferred_at = t->to == DOSSIER_TRANSFERRED ? now : NULL,
-                            .result_at = t->to == DOSSIER_DONE ? now : NULL,
-                            .returned_at = t->to == DOSSIER_RETURNED ? now : NULL,
-                            .closed_at = closes ? now : NULL};
-        if (!reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err))
-            reply_state(a, req, row.code, NULL);
     }
     json_decref(rules);
     json_decref(body);
@@ -352,5 +310,4 @@ void api_dossiers_intake_register(router *r, app *a)
     router_add(r, "POST", "/api/v1/dossiers/{code}/accept", dossier_accept, a);
     router_add(r, "POST", "/api/v1/dossiers/{code}/supplement", dossier_supplement_post, a);
     router_add(r, "POST", "/api/v1/dossiers/{code}/refuse", dossier_refuse, a);
-    router_add(r, "POST", "/api/v1/dossiers/{code}/transitions", dossier_transition_post, a);
 }

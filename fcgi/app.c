@@ -59,6 +59,10 @@ int app_init(app *a, const config *cfg, bool report_plugins, char *err, size_t e
     api_procedures_register(a->routes, a);
     api_dossiers_register(a->routes, a);
     api_session_register(a->routes, a);
+    api_overdue_register(a->routes, a);
+    api_return_register(a->routes, a);
+    api_lookup_register(a->routes, a);
+    api_stats_register(a->routes, a);
     plugin_set_mount(&a->plugins, a->routes);
     return 0;
 }

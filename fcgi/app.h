@@ -40,5 +40,9 @@ void api_status_register(router *r, app *a);
 void api_procedures_register(router *r, app *a);
 void api_dossiers_register(router *r, app *a);
 void api_session_register(router *r, app *a);
+void api_overdue_register(router *r, app *a);
+void api_return_register(router *r, app *a);
+void api_lookup_register(router *r, app *a);
+void api_stats_register(router *r, app *a);
 
 #endif

@@ -154,11 +154,21 @@ static void plugin_release(loaded_plugin *p, bool run_fini)
     memset(p, 0, sizeof *p);
 }
 
-/* Checks the declaration against the host's ABI; NULL if fine, else why not. */
+/* True when declaration d is large enough to hold `field` (fields added in later minor
+ * versions are read only then: a 1.0 declaration ends at route_count). */
+#define PLUGIN_DECL_HAS(d, field) ((d)->size >= offsetof(motcua_plugin, field) + sizeof((d)->field))
+
+/* Checks the declaration against the host's ABI; NULL if fine, else why not. A 1.0-sized
+ * declaration (ending at route_count) is accepted; one claiming 1.1 must hold its hooks. */
 static const char *plugin_check_decl(const motcua_plugin *d, char *why, size_t whylen)
 {
     if (d->size < offsetof(motcua_plugin, route_count) + sizeof d->route_count) {
         snprintf(why, whylen, "declaration is %zu bytes, smaller than ABI 1.0's", d->size);
+        return why;
+    }
+    if (d->abi_major == MOTCUA_PLUGIN_ABI_MAJOR && d->abi_minor >= 1 && !PLUGIN_DECL_HAS(d, render_result)) {
+        snprintf(why, whylen, "declares ABI 1.%u but its declaration is %zu bytes, smaller than "
+                              "ABI 1.1's", d->abi_minor, d->size);
         return why;
     }
     if (d->abi_major != MOTCUA_PLUGIN_ABI_MAJOR) {
@@ -369,4 +379,34 @@ int plugin_validate(loaded_plugin *p, const char *procedure_code, const char *do
         return 0;
     struct motcua_problems problems = {list};
     return p->decl->validate(&p->host, p->state, procedure_code, dossier_json, &problems) == 0 ? 0 : -1;
+}
+
+int plugin_on_transition(loaded_plugin *p, const char *procedure_code, const char *action,
+                         const char *dossier_json, json_t *list)
+{
+    if (p == NULL || !PLUGIN_DECL_HAS(p->decl, on_transition) || p->decl->on_transition == NULL)
+        return 0;
+    struct motcua_problems problems = {list};
+    return p->decl->on_transition(&p->host, p->state, procedure_code, action, dossier_json,
+                                  &problems) == 0 ? 0 : -1;
+}
+
+int plugin_render_result(loaded_plugin *p, const char *procedure_code, const char *dossier_json,
+                         char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    if (p == NULL || !PLUGIN_DECL_HAS(p->decl, render_result) || p->decl->render_result == NULL)
+        return 1;
+    char *out = NULL;
+    size_t n = 0;
+    int rc = p->decl->render_result(&p->host, p->state, procedure_code, dossier_json, &out, &n);
+    if (rc == 0 && out != NULL && memchr(out, '\0', n) == NULL) {
+        *text = strndup(out, n); /* NUL-terminated, and allocated on this side */
+        *len = n;
+    }
+    free(out);
+    if (rc == 0 && *text != NULL)
+        return 0;
+    return rc == 1 ? 1 : -1;
 }

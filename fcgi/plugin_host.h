@@ -79,4 +79,16 @@ int plugin_set_mount(plugin_set *set, router *r);
  * list. Returns 0 (hook ran or there is none) or -1 (hook failed). */
 int plugin_validate(loaded_plugin *p, const char *procedure_code, const char *dossier_json, json_t *list);
 
+/* Runs the department's on_transition hook (ABI 1.1; a 1.0 plugin or a NULL hook: nothing
+ * to run) inside the caller's transaction; appends problems to list. Returns 0 (ran, or
+ * none) or -1 (hook failed). */
+int plugin_on_transition(loaded_plugin *p, const char *procedure_code, const char *action,
+                         const char *dossier_json, json_t *list);
+
+/* Runs the department's render_result hook (ABI 1.1). Returns 0 with *text (malloc'ed,
+ * NUL-terminated, caller frees, *len bytes before the NUL), 1 when there is no hook or no result document,
+ * -1 when the hook failed or returned no text; *text is NULL unless 0. */
+int plugin_render_result(loaded_plugin *p, const char *procedure_code, const char *dossier_json,
+                         char **text, size_t *len);
+
 #endif

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define MOTCUA_PLUGIN_ABI_MAJOR 1
-#define MOTCUA_PLUGIN_ABI_MINOR 0
+#define MOTCUA_PLUGIN_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define MOTCUA_PLUGIN_ENTRY_SYMBOL "motcua_plugin_entry"
@@ -124,6 +124,34 @@ typedef struct motcua_plugin {
 
     const motcua_route *routes;
     size_t route_count;
+
+    /* ---- ABI 1.1: the host reads these only when `size` covers them, so a 1.0
+     * declaration (which ends at route_count) keeps loading. ---- */
+
+    /* Transition hook, run inside the transition's store transaction, after the
+     * dossier's own checks and before it commits: a problem added here refuses the
+     * transition and nothing of it (nor anything the hook wrote with registry_put) is
+     * kept. action is the API action ("transfer", "receive", "complete_step",
+     * "send_back", "resubmit", "stop", "withdraw", "return"); dossier_json is
+     * {"code","procedure","department","status" (before),"to" (after),
+     *  "step":{"index","id","name","role"} (the current workflow step, or null),
+     *  "applicant":{...},"details":{...},"actor":username,"at":"YYYY-MM-DD HH:MM"}.
+     * Return 0 when it ran (problems or not), -1 on an internal failure (the
+     * transition is refused with a 500). May be NULL. */
+    int (*on_transition)(motcua_host *host, void *state, const char *procedure_code,
+                         const char *action, const char *dossier_json,
+                         motcua_problems *problems);
+
+    /* Result document hook: the text of the dossier's result (e.g. "GIẤY KHAI
+     * SINH"), which the host prints as a PDF (GET /dossiers/{code}/result.pdf).
+     * dossier_json as for on_transition (without "to", "actor", "at"). The text is
+     * plain UTF-8: the first line is the title, each further line a paragraph, a
+     * line "Label: value" prints the label plain and the value bold, an empty line
+     * is a gap. Return 0 with *out_text malloc()ed by the plugin (the host frees it
+     * with free()) and *out_len its length in bytes; 1 when the procedure has no
+     * result document; -1 on failure. May be NULL. */
+    int (*render_result)(motcua_host *host, void *state, const char *procedure_code,
+                         const char *dossier_json, char **out_text, size_t *out_len);
 } motcua_plugin;
 
 /* The entry point: returns the plugin's static declaration, or NULL to refuse

@@ -1,7 +1,8 @@
 /* Sở Tài chính (business registration office) plugin: registering a limited
- * liability company with two or more members (dkdn), its dossier checks and
- * the company-name routes. */
+ * liability company with two or more members (dkdn), its dossier checks, the
+ * company-name routes, the name registered on approval and the certificate. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include <motcua/plugin.h>
@@ -10,6 +11,7 @@
 #include "dossier_validate.h"
 #include "field_check.h"
 #include "host_api.h"
+#include "json_io.h"
 #include "person.h"
 
 /* Luật Doanh nghiệp 2020, Art. 46: two to fifty members. */
@@ -132,6 +134,97 @@ static int taichinh_validate(motcua_host *host, void *state, const char *procedu
                             dkdn_check);
 }
 
+/* The workflow step at which the head approves and the enterprise code is given: the
+ * company name is registered then (taichinh.json, dkdn's "pheduyet"). */
+#define DKDN_APPROVAL_STEP "pheduyet"
+
+/* On approval of a dkdn dossier, registers its company name in the plugin registry, in the
+ * transition's transaction: a name registered by someone else since intake refuses the
+ * approval (and the registration rolls back with anything else the approval wrote). */
+static int taichinh_on_transition(motcua_host *host, void *state, const char *procedure_code,
+                                  const char *action, const char *dossier_json,
+                                  motcua_problems *problems)
+{
+    (void)state;
+    if (procedure_code == NULL || strcmp(procedure_code, "dkdn") != 0 || action == NULL ||
+        strcmp(action, "complete_step") != 0)
+        return 0;
+    json_t *dossier = json_io_parse_object(dossier_json, dossier_json != NULL ? strlen(dossier_json) : 0);
+    if (dossier == NULL)
+        return -1;
+    const char *step = json_string_value(json_object_get(json_object_get(dossier, "step"), "id"));
+    const char *name = json_string_value(json_object_get(json_object_get(dossier, "details"), "company_name"));
+    int rc = 0;
+    if (step != NULL && strcmp(step, DKDN_APPROVAL_STEP) == 0) {
+        bool prefixed = false;
+        char *key = name != NULL ? dkdn_name_key(name, &prefixed) : NULL;
+        int put = key != NULL && prefixed ? host_api()->registry_put(host, key, name) : -2;
+        if (put == 1)
+            host_api()->problem_add(problems, "details.company_name", "name_taken",
+                                    DKDN_NAME_TAKEN_MESSAGE);
+        else if (put == -2)
+            host_api()->problem_add(problems, "details.company_name", "invalid_value",
+                                    DKDN_PREFIX_MESSAGE);
+        else if (put < 0)
+            rc = -1;
+        if (put == 0)
+            host_api()->log(host, MOTCUA_LOG_INFO, "company name \"%s\" registered for dossier %s",
+                            key, json_string_value(json_object_get(dossier, "code")));
+        host_api()->free(key);
+    }
+    json_decref(dossier);
+    return rc;
+}
+
+/* The summary of the certificate of enterprise registration (Giấy chứng nhận đăng ký
+ * doanh nghiệp, Luật Doanh nghiệp 2020 Art. 28): name, capital, members. */
+static int taichinh_render_result(motcua_host *host, void *state, const char *procedure_code,
+                                  const char *dossier_json, char **out_text, size_t *out_len)
+{
+    (void)host;
+    (void)state;
+    if (procedure_code == NULL || strcmp(procedure_code, "dkdn") != 0)
+        return 1;
+    json_t *dossier = json_io_parse_object(dossier_json, dossier_json != NULL ? strlen(dossier_json) : 0);
+    if (dossier == NULL)
+        return -1;
+    const json_t *details = json_object_get(dossier, "details");
+    const json_t *members = json_object_get(details, "members");
+    const char *name = json_string_value(json_object_get(details, "company_name"));
+    const char *code = json_string_value(json_object_get(dossier, "code"));
+    json_t *capital = json_object_get(details, "charter_capital");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        json_decref(dossier);
+        return -1;
+    }
+    fprintf(f, "GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP\n"
+               "CÔNG TY TRÁCH NHIỆM HỮU HẠN HAI THÀNH VIÊN TRỞ LÊN\n\n"
+               "Tên công ty: %s\n", name != NULL ? name : "");
+    if (json_is_number(capital))
+        fprintf(f, "Vốn điều lệ: %.0f đồng\n", json_number_value(capital));
+    fprintf(f, "Danh sách thành viên góp vốn: %zu thành viên\n", json_array_size(members));
+    for (size_t i = 0; i < json_array_size(members); i++) {
+        const json_t *m = json_array_get(members, i);
+        const char *mname = json_string_value(json_object_get(m, "name"));
+        const char *id = json_string_value(json_object_get(m, "id_number"));
+        fprintf(f, "%zu. %s, số định danh cá nhân %s\n", i + 1, mname != NULL ? mname : "",
+                id != NULL ? id : "");
+    }
+    fprintf(f, "\nMã hồ sơ đăng ký: %s", code != NULL ? code : "");
+    int failed = fclose(f) != 0;
+    json_decref(dossier);
+    if (failed || text == NULL) {
+        free(text);
+        return -1;
+    }
+    *out_text = text;
+    *out_len = len;
+    return 0;
+}
+
 /* Reads the optional setting min_charter_capital (VND, default 1). */
 static int taichinh_init(motcua_host *host, void **state_out)
 {
@@ -160,6 +253,8 @@ static const motcua_plugin taichinh_plugin = {
     .validate = taichinh_validate,
     .routes = taichinh_routes,
     .route_count = sizeof taichinh_routes / sizeof taichinh_routes[0],
+    .on_transition = taichinh_on_transition,
+    .render_result = taichinh_render_result,
 };
 
 MOTCUA_PLUGIN_EXPORT const motcua_plugin *motcua_plugin_entry(const motcua_host_api *api);

@@ -1,4 +1,7 @@
-/* Sở Tư pháp plugin: birth registration (khaisinh) and its dossier checks. */
+/* Sở Tư pháp plugin: birth registration (khaisinh), its dossier checks and its result, the birth certificate. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 #include <motcua/plugin.h>
 
@@ -7,6 +10,7 @@
 #include "dossier_validate.h"
 #include "field_check.h"
 #include "host_api.h"
+#include "json_io.h"
 #include "person.h"
 
 /* Who may ask for the registration (folded): parents, grandparents, other
@@ -103,6 +107,66 @@ static int tuphap_validate(motcua_host *host, void *state, const char *procedure
                             khaisinh_check);
 }
 
+/* The string member key of o, or "" (the result prints what was declared). */
+static const char *text_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s != NULL ? s : "";
+}
+
+/* The birth certificate summary (Giấy khai sinh, Luật Hộ tịch 2014 Art. 6) from the
+ * dossier's details: the child, the declarant and the registration. */
+static int tuphap_render_result(motcua_host *host, void *state, const char *procedure_code,
+                                const char *dossier_json, char **out_text, size_t *out_len)
+{
+    (void)state;
+    if (procedure_code == NULL || strcmp(procedure_code, "khaisinh") != 0)
+        return 1;
+    json_t *dossier = json_io_parse_object(dossier_json, dossier_json != NULL ? strlen(dossier_json) : 0);
+    if (dossier == NULL) {
+        host_api()->log(host, MOTCUA_LOG_ERROR, "render_result: dossier JSON unreadable");
+        return -1;
+    }
+    const json_t *details = json_object_get(dossier, "details");
+    const json_t *child = json_object_get(details, "child");
+    const json_t *applicant = json_object_get(dossier, "applicant");
+    civil_date born;
+    char born_text[16] = "";
+    if (civil_date_parse(text_of(child, "birth_date"), &born))
+        snprintf(born_text, sizeof born_text, "%02d/%02d/%04d", born.day, born.month, born.year);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        json_decref(dossier);
+        return -1;
+    }
+    fprintf(f, "GIẤY KHAI SINH\n"
+               "Họ, chữ đệm, tên: %s\n"
+               "Ngày, tháng, năm sinh: %s\n"
+               "Giới tính: %s\n"
+               "Nơi sinh: %s\n"
+               "\n"
+               "Họ, chữ đệm, tên người đi khai sinh: %s\n"
+               "Quan hệ với người được khai sinh: %s\n"
+               "Số định danh cá nhân người đi khai sinh: %s\n"
+               "\n"
+               "Mã hồ sơ đăng ký: %s\n"
+               "Đã đăng ký khai sinh tại Sở Tư pháp theo Luật Hộ tịch số 60/2014/QH13.",
+            text_of(child, "name"), born_text, text_of(child, "sex"), text_of(child, "birth_place"),
+            text_of(applicant, "name"), text_of(details, "relationship"),
+            text_of(applicant, "id_number"), text_of(dossier, "code"));
+    int failed = fclose(f) != 0;
+    json_decref(dossier);
+    if (failed || text == NULL) {
+        free(text);
+        return -1;
+    }
+    *out_text = text;
+    *out_len = len;
+    return 0;
+}
+
 static const motcua_plugin tuphap_plugin = {
     .size = sizeof(motcua_plugin),
     .abi_major = MOTCUA_PLUGIN_ABI_MAJOR,
@@ -115,6 +179,8 @@ static const motcua_plugin tuphap_plugin = {
     .validate = tuphap_validate,
     .routes = NULL,
     .route_count = 0,
+    .on_transition = NULL,
+    .render_result = tuphap_render_result,
 };
 
 MOTCUA_PLUGIN_EXPORT const motcua_plugin *motcua_plugin_entry(const motcua_host_api *api);
