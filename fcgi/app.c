@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "log.h"
 #include "response.h"
 
@@ -63,6 +64,8 @@ int app_init(app *a, const config *cfg, bool report_plugins, char *err, size_t e
     api_return_register(a->routes, a);
     api_lookup_register(a->routes, a);
     api_stats_register(a->routes, a);
+    a->plugins.guard = auth_plugin_route_guard;
+    a->plugins.guard_ctx = a;
     plugin_set_mount(&a->plugins, a->routes);
     return 0;
 }

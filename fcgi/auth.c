@@ -125,3 +125,16 @@ bool auth_may_access_department(const auth_user *user, const char *department)
         return true;
     return department != NULL && user->department[0] != '\0' && strcmp(user->department, department) == 0;
 }
+
+bool auth_plugin_route_guard(void *ctx, request *req, unsigned roles, const char *department)
+{
+    auth_user u;
+    if (!auth_require(ctx, req, roles, &u))
+        return false;
+    if (!auth_may_access_department(&u, department)) {
+        response_error(req, 403, "forbidden",
+                       "Chức năng này thuộc cơ quan khác. Bạn không có quyền thực hiện thao tác này.");
+        return false;
+    }
+    return true;
+}

@@ -47,4 +47,9 @@ bool auth_cookie_token(const request *req, char *out, size_t outlen);
 /* The auth_user view of a store account. */
 void auth_user_from_account(auth_user *user, const account *acc);
 
+/* The plugin_route_guard of the plugin host (ctx is the app): auth_require
+ * with the route's roles, then auth_may_access_department for the plugin's
+ * department. MOTCUA_ROLE_* in plugin.h equal the role values of roles.h. */
+bool auth_plugin_route_guard(void *ctx, request *req, unsigned roles, const char *department);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "fold.h"
 #include "log.h"
+#include "roles.h"
 #include "request.h"
 #include "response.h"
 
@@ -192,7 +193,7 @@ static const char *plugin_check_decl(const motcua_plugin *d, char *why, size_t w
     }
     for (size_t i = 0; i < d->route_count; i++) {
         const motcua_route *rt = &d->routes[i];
-        if (rt->size < sizeof(motcua_route) || rt->method == NULL || rt->path == NULL ||
+        if (rt->size < offsetof(motcua_route, roles) || rt->method == NULL || rt->path == NULL ||
             rt->path[0] != '/' || rt->handle == NULL) {
             snprintf(why, whylen, "route %zu is incomplete (size, method, path starting with /, handler)", i);
             return why;
@@ -217,7 +218,7 @@ static const char *plugin_prepare_routes(loaded_plugin *p)
         if (pattern == NULL)
             return "out of memory";
         snprintf(pattern, n, "/api/v1/departments/%s%s", d->department, rt->path);
-        p->routes[i] = (plugin_route){pattern, rt, NULL};
+        p->routes[i] = (plugin_route){pattern, rt, NULL, NULL};
         p->route_count++;
     }
     return NULL;
@@ -343,10 +344,37 @@ loaded_plugin *plugin_set_find(const plugin_set *set, const char *department)
     return NULL;
 }
 
+_Static_assert(MOTCUA_ROLE_COUNTER == ROLE_COUNTER && MOTCUA_ROLE_DEPARTMENT_OFFICER == ROLE_DEPARTMENT_OFFICER &&
+                   MOTCUA_ROLE_DEPARTMENT_HEAD == ROLE_DEPARTMENT_HEAD && MOTCUA_ROLE_SUPERVISOR == ROLE_SUPERVISOR &&
+                   MOTCUA_ROLE_ARCHIVIST == ROLE_ARCHIVIST && MOTCUA_ROLE_ADMIN == ROLE_ADMIN,
+               "plugin.h role bits must equal roles.h");
+
+/* The roles a route admits: its own mask (ABI 1.1), else 0 for a 1.0 route. */
+static unsigned route_roles(const motcua_route *rt)
+{
+    return rt->size >= offsetof(motcua_route, roles) + sizeof rt->roles ? rt->roles : 0;
+}
+
+static bool route_changes_state(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
 static void plugin_route_dispatch(request *req, void *ctx)
 {
     plugin_route *pr = ctx;
     loaded_plugin *p = pr->owner;
+    unsigned roles = route_roles(pr->route);
+    if (roles != MOTCUA_ROUTE_PUBLIC && (roles != 0 || route_changes_state(req->method))) {
+        const plugin_set *set = pr->set;
+        if (set->guard == NULL) { /* no way to know who asks: fail closed */
+            response_error(req, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.");
+            return;
+        }
+        if (!set->guard(set->guard_ctx, req, roles != 0 ? roles & PLUGIN_ROUTE_ANY_STAFF : PLUGIN_ROUTE_ANY_STAFF,
+                        p->decl->department))
+            return; /* the guard has answered 401/403 */
+    }
     pr->route->handle(&p->host, p->state, (motcua_request *)req);
     if (!req->responded) {
         log_msg(LOG_ERROR, "plugin %s: route %s %s sent no response", p->decl->department,
@@ -363,6 +391,7 @@ int plugin_set_mount(plugin_set *set, router *r)
         loaded_plugin *p = &set->items[i];
         for (size_t j = 0; j < p->route_count; j++) {
             plugin_route *pr = &p->routes[j];
+            pr->set = set;
             if (router_add(r, pr->route->method, pr->pattern, plugin_route_dispatch, pr) != 0) {
                 log_msg(LOG_ERROR, "plugin %s: route %s %s not mounted (malformed or taken)",
                         p->decl->department, pr->route->method, pr->pattern);

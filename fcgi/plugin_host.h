@@ -29,6 +29,7 @@ typedef struct plugin_route {
     char *pattern;                 /* "/api/v1/departments/<dept><path>" */
     const motcua_route *route;
     struct loaded_plugin *owner;
+    const struct plugin_set *set;  /* for its guard, set by plugin_set_mount */
 } plugin_route;
 
 typedef struct loaded_plugin {
@@ -42,9 +43,22 @@ typedef struct loaded_plugin {
     size_t procedure_count;
 } loaded_plugin;
 
+/* Decides whether req may run a plugin route admitting `roles` (a mask of
+ * MOTCUA_ROLE_* values, equal to core/roles.h's) of `department`: checks the
+ * session, the CSRF token of a state-changing request, the role and, for a
+ * departmental role, the department. Answers 401/403 itself and returns false. */
+typedef bool (*plugin_route_guard)(void *ctx, request *req, unsigned roles, const char *department);
+
+/* What a route with roles 0 admits for a state-changing method. */
+#define PLUGIN_ROUTE_ANY_STAFF                                                                   \
+    (MOTCUA_ROLE_COUNTER | MOTCUA_ROLE_DEPARTMENT_OFFICER | MOTCUA_ROLE_DEPARTMENT_HEAD |        \
+     MOTCUA_ROLE_SUPERVISOR | MOTCUA_ROLE_ARCHIVIST | MOTCUA_ROLE_ADMIN)
+
 typedef struct plugin_set {
     loaded_plugin *items;
     size_t count;
+    plugin_route_guard guard;      /* NULL: routes that need a user are refused */
+    void *guard_ctx;
 } plugin_set;
 
 /* Called once per plugin file: problem is NULL when it loaded, else the reason
@@ -71,7 +85,7 @@ void plugin_set_unload(plugin_set *set);
 /* The plugin of a department, or NULL. */
 loaded_plugin *plugin_set_find(const plugin_set *set, const char *department);
 
-/* Mounts every plugin route on r. Returns 0, or -1 if a route cannot be added
+/* Mounts every plugin route on r; set->guard (if any) must be set before. Returns 0, or -1 if a route cannot be added
  * (it is logged and the rest are still mounted). */
 int plugin_set_mount(plugin_set *set, router *r);
 

@@ -90,11 +90,29 @@ typedef struct motcua_host_api {
 
 /* A plugin route, mounted at /api/v1/departments/<department><path>.
  * path may hold {name} segments, read back with request_param(). */
+/* Staff roles, for motcua_route.roles (ABI 1.1). */
+#define MOTCUA_ROLE_COUNTER 0x01u
+#define MOTCUA_ROLE_DEPARTMENT_OFFICER 0x02u /* of the plugin's own department only */
+#define MOTCUA_ROLE_DEPARTMENT_HEAD 0x04u    /* of the plugin's own department only */
+#define MOTCUA_ROLE_SUPERVISOR 0x08u
+#define MOTCUA_ROLE_ARCHIVIST 0x10u
+#define MOTCUA_ROLE_ADMIN 0x20u
+/* motcua_route.roles: anyone, whatever the method: for read-only calculations
+ * that take a body (a fee calculator, a name check). */
+#define MOTCUA_ROUTE_PUBLIC 0x80000000u
+
 typedef struct motcua_route {
     size_t size;
     const char *method; /* "GET", "POST", "PUT", "DELETE" */
     const char *path;   /* "/name-check", "/parcels/{id}" */
     void (*handle)(motcua_host *host, void *state, motcua_request *req);
+    /* ABI 1.1: who may call the route, a mask of MOTCUA_ROLE_*. 0 means: anyone
+     * for GET (public, like the catalogue), any logged-in staff member for
+     * every other method. The host checks the session, the CSRF token of a
+     * state-changing request and, for departmental roles, that the user belongs
+     * to this plugin's department, before the handler runs. MOTCUA_ROUTE_PUBLIC
+     * opens a route to everyone. */
+    unsigned roles;
 } motcua_route;
 
 /* What a plugin declares. */

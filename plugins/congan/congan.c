@@ -47,7 +47,7 @@ static int congan_init(motcua_host *host, void **state_out)
 }
 
 static const motcua_route congan_routes[] = {
-    { sizeof(motcua_route), "POST", "/fee", lltp_fee_route },
+    { sizeof(motcua_route), "POST", "/fee", lltp_fee_route, MOTCUA_ROUTE_PUBLIC },
 };
 
 static const motcua_plugin congan_plugin = {

@@ -53,7 +53,7 @@ static void nnmt_land_use_route(motcua_host *host, void *state, motcua_request *
 }
 
 static const motcua_route nnmt_routes[] = {
-    { sizeof(motcua_route), "GET", "/land-use-codes", nnmt_land_use_route },
+    { sizeof(motcua_route), "GET", "/land-use-codes", nnmt_land_use_route, 0 },
 };
 
 static const motcua_plugin nnmt_plugin = {

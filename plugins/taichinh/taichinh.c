@@ -237,8 +237,9 @@ static int taichinh_init(motcua_host *host, void **state_out)
 }
 
 static const motcua_route taichinh_routes[] = {
-    { sizeof(motcua_route), "POST", "/name-check", dkdn_name_check_route },
-    { sizeof(motcua_route), "POST", "/names", dkdn_name_register_route },
+    { sizeof(motcua_route), "POST", "/name-check", dkdn_name_check_route, MOTCUA_ROUTE_PUBLIC },
+    { sizeof(motcua_route), "POST", "/names", dkdn_name_register_route,
+      MOTCUA_ROLE_DEPARTMENT_OFFICER | MOTCUA_ROLE_DEPARTMENT_HEAD },
 };
 
 static const motcua_plugin taichinh_plugin = {

@@ -90,7 +90,7 @@ static int xaydung_init(motcua_host *host, void **state_out)
 }
 
 static const motcua_route xaydung_routes[] = {
-    { sizeof(motcua_route), "POST", "/check", xaydung_check_route },
+    { sizeof(motcua_route), "POST", "/check", xaydung_check_route, MOTCUA_ROUTE_PUBLIC },
 };
 
 static const motcua_plugin xaydung_plugin = {

@@ -3,8 +3,10 @@
 # draft is valid, a bad one lists problems naming the faulty fields (Vietnamese messages);
 # the taichinh company-name registry feeds dkdn's name check; the department routes answer.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_lifecycle.sh"
 
-stack_up
+lifecycle_up
+login demo-taichinh
 
 # A real-looking applicant: 035 = Hà Nam, 4th digit 0 = born 1900s and male, 85 = 1985.
 APPLICANT='{"name":"Nguyễn Văn An","id_number":"035085001234","birth_date":"1985-03-15","sex":"nam",
@@ -98,7 +100,10 @@ expect_problems dkdd applicant.id_number details.map_sheet details.parcel_number
 # Not registered yet: the name passes.
 validate dkdn "$(dkdn_draft "CONG TY TNHH HOA SEN")"
 expect_valid "dkdn (CONG TY TNHH HOA SEN before registration)"
+# Registering a name changes state: only taichinh's own staff, with a session and CSRF token.
 http POST /api/v1/departments/taichinh/names '{"name":"Công ty TNHH Hoa Sen"}'
+expect_error 401 not_logged_in
+as demo-taichinh POST /api/v1/departments/taichinh/names '{"name":"Công ty TNHH Hoa Sen"}'
 expect_status 200 201
 note "registered 'Công ty TNHH Hoa Sen': $HTTP_STATUS $HTTP_BODY"
 validate dkdn "$(dkdn_draft "CONG TY TNHH HOA SEN")"
@@ -108,7 +113,7 @@ got=$(json '[.problems[] | select(.field == "details.company_name")] | length')
 expect_json '[.problems[] | select(.field == "details.company_name") | .code] | join(",")' name_taken
 note "dkdn with CONG TY TNHH HOA SEN after registration: $(json '.problems[] | select(.field == "details.company_name") | .message')"
 # Registering the same name again (other spelling) is refused.
-http POST /api/v1/departments/taichinh/names '{"name":"công ty trách nhiệm hữu hạn HOA SEN"}'
+as demo-taichinh POST /api/v1/departments/taichinh/names '{"name":"công ty trách nhiệm hữu hạn HOA SEN"}'
 expect_error 409 name_taken
 http POST /api/v1/departments/taichinh/name-check '{"name":"Cong ty TNHH Hoa Sen"}'
 expect_status 200

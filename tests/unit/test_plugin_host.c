@@ -17,6 +17,7 @@
 #include "catalogue.h"
 #include "config.h"
 #include "plugin_host.h"
+#include "response.h"
 #include "request.h"
 #include "router.h"
 #include "store.h"
@@ -494,6 +495,78 @@ static void test_routes_mounted(void **state)
     router_free(r);
 }
 
+/* A guard that records what it was asked and answers as told. */
+typedef struct guard_log {
+    int calls;
+    unsigned roles;
+    char department[33];
+    bool allow;
+} guard_log;
+
+static bool recording_guard(void *ctx, request *req, unsigned roles, const char *department)
+{
+    guard_log *g = ctx;
+    g->calls++;
+    g->roles = roles;
+    snprintf(g->department, sizeof g->department, "%s", department);
+    if (!g->allow)
+        response_error(req, 401, "not_logged_in", "Bạn cần đăng nhập.");
+    return g->allow;
+}
+
+/* Runs METHOD URI with BODY through the mounted routes; returns the status sent. */
+static int run_route(router *r, const char *method, const char *uri, const char *body)
+{
+    char m[32], u[256], len[48];
+    snprintf(m, sizeof m, "REQUEST_METHOD=%s", method);
+    snprintf(u, sizeof u, "REQUEST_URI=%s", uri);
+    snprintf(len, sizeof len, "CONTENT_LENGTH=%zu", strlen(body));
+    char *envp[] = {m, u, len, NULL};
+    request req;
+    assert_int_equal(request_parse(&req, envp), REQUEST_OK);
+    capture c = {.len = 0};
+    req.write = capture_write;
+    req.write_ctx = &c;
+    req.body = strdup(body);
+    req.body_len = strlen(body);
+    route_handler h = NULL;
+    void *ctx = NULL;
+    assert_int_equal(router_match(r, &req, &h, &ctx, NULL, 0), ROUTE_FOUND);
+    h(&req, ctx);
+    int status = req.status;
+    request_free(&req);
+    return status;
+}
+
+/* State-changing plugin routes and routes with roles go through the guard; public
+ * ones do not; without a guard the host refuses (fails closed). */
+static void test_route_guard(void **state)
+{
+    fixture *f = *state;
+    link_department_plugins(f);
+    load(f);
+    router *r = router_new();
+    assert_int_equal(plugin_set_mount(&f->set, r), 0);
+    const char *names = "/api/v1/departments/taichinh/names";
+    const char *body = "{\"name\":\"Công ty TNHH Kiểm Thử\"}";
+
+    assert_int_equal(run_route(r, "POST", names, body), 403); /* no guard: closed */
+
+    guard_log g = {.allow = false};
+    f->set.guard = recording_guard;
+    f->set.guard_ctx = &g;
+    assert_int_equal(run_route(r, "POST", names, body), 401);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.roles, MOTCUA_ROLE_DEPARTMENT_OFFICER | MOTCUA_ROLE_DEPARTMENT_HEAD);
+    assert_string_equal(g.department, "taichinh");
+
+    /* a public calculator never asks the guard */
+    assert_int_equal(run_route(r, "POST", "/api/v1/departments/taichinh/name-check", body), 200);
+    assert_int_equal(run_route(r, "GET", "/api/v1/departments/nnmt/land-use-codes", ""), 200);
+    assert_int_equal(g.calls, 1);
+    router_free(r);
+}
+
 /* ---- the host function table ---------------------------------------------- */
 
 static void test_host_api_table(void **state)
@@ -717,6 +790,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_department, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_errors_and_filtering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_routes_mounted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_route_guard, setup, teardown),
         cmocka_unit_test(test_host_api_table),
         cmocka_unit_test_setup_teardown(test_host_config_get, setup, teardown),
         cmocka_unit_test(test_host_fold_text),
