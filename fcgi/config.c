@@ -195,7 +195,7 @@ static config *config_defaults(const char *origin)
     cfg->listen = strdup("/run/motcua/fcgi.sock");
     cfg->listen_mode = 0660;
     cfg->workers = 4;
-    cfg->max_requests = 2000;
+    cfg->max_requests = 100000; /* about an hour at full load: bounds slow leaks, rarely forks */
     cfg->request_timeout = 30;
     cfg->slow_request = 0; /* unset: 5 s, or request_timeout if that is shorter */
     cfg->crash_budget = 10;

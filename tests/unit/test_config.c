@@ -45,7 +45,7 @@ static void test_defaults(void **state)
     assert_int_equal(cfg->listen_mode, 0660);
     assert_null(cfg->listen_group);
     assert_int_equal(cfg->workers, 4);
-    assert_int_equal(cfg->max_requests, 2000);
+    assert_int_equal(cfg->max_requests, 100000);
     assert_int_equal(cfg->request_timeout, 30);
     assert_int_equal(cfg->slow_request, 5);
     assert_int_equal(cfg->crash_budget, 10);
