@@ -489,6 +489,11 @@ static int change_event(store *st, const dossier_change *c, int old_step, int ne
         set_if(after, "returned_at", c->returned_at);
         set_if(after, "refusal_reason", c->refusal_reason);
         set_if(after, "note", c->note);
+        if (c->payment != NULL)
+            json_object_set_new(after, "payment",
+                                json_pack("{s:I,s:s,s:s?,s:s}", "fee_collected", (json_int_t)c->payment->amount,
+                                          "fee_name", c->payment->fee_name, "receipt_number",
+                                          c->payment->receipt_number, "method", c->payment->method));
         if (c->supplement != NULL) {
             json_t *items = json_loads(c->supplement->items_json, 0, NULL);
             json_object_set_new(after, "supplement",
@@ -571,6 +576,8 @@ static store_change_result change_in_tx(sqlite3 *db, store *st, const dossier_ch
             return fail(db, "cannot record the refusal", err, errlen);
         *side_id = sqlite3_last_insert_rowid(db);
     }
+    if (c->payment != NULL && store_payment_record_in_tx(st, id, c->payment, c->actor, c->at) != 0)
+        return fail(db, "cannot record the payment", err, errlen);
     if (change_event(st, c, step, new_step, *side_id) != 0)
         return fail(db, "cannot append the audit event", err, errlen);
     return STORE_CHANGE_OK;
@@ -582,7 +589,9 @@ static bool change_complete(const dossier_change *c)
     return c != NULL && c->code != NULL && c->audit_action != NULL && c->actor != NULL &&
            c->at != NULL && dossier_status_name(c->from) != NULL &&
            dossier_status_name(c->to) != NULL &&
-           (c->supplement == NULL || (c->supplement->items_json != NULL && c->supplement->source != NULL));
+           (c->supplement == NULL || (c->supplement->items_json != NULL && c->supplement->source != NULL)) &&
+           (c->payment == NULL ||
+            (c->payment->amount >= 0 && c->payment->fee_name != NULL && c->payment->method != NULL));
 }
 
 store_change_result store_dossier_change_in_tx(store *st, const dossier_change *c,

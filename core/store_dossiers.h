@@ -93,6 +93,15 @@ typedef struct dossier_supplement {
     const char *override_by;     /* username of the head who allowed a further request, or NULL */
 } dossier_supplement;
 
+/* The fee collected when a result is returned: a payments row (collected_by = the change's
+ * actor, collected_at = its time; one per dossier). Strings borrowed. */
+typedef struct dossier_payment {
+    long long amount;             /* VND, >= 0 */
+    const char *fee_name;         /* the entry of the rules in force at intake that amount matched */
+    const char *receipt_number;   /* NULL for a free procedure */
+    const char *method;           /* "counter" | "post" */
+} dossier_payment;
+
 /* A status change. NULL fields leave their column unchanged. */
 typedef struct dossier_change {
     const char *code;
@@ -106,6 +115,7 @@ typedef struct dossier_change {
     const dossier_supplement *supplement;  /* adds a supplements row, counts it */
     const char *refusal_reason;            /* adds a refusals row */
     const char *note;                      /* kept in the audit event */
+    const dossier_payment *payment;        /* adds a payments row, kept in the audit event */
 } dossier_change;
 
 typedef enum store_change_result {
@@ -149,6 +159,8 @@ typedef struct handover_plan {
     const char *due_at;        /* the deadline the giving is classed against */
     const char *result;        /* "early" | "on_time" | "late" (the class of given_at vs due_at) */
     const char *note;
+    bool received;             /* the new hand-over is received at once (received_at = c->at,
+                                  receiver = receiver): it ends the chain, e.g. a withdrawal */
 } handover_plan;
 
 /* Runs inside the transition's transaction after the dossier's change and hand-overs are
@@ -168,5 +180,12 @@ store_change_result store_dossier_transition(store *st, const dossier_change *c,
  * 16 bytes) and requested_at (the pause start), 0 when there is none, -1 on error. */
 int store_supplement_latest(store *st, long long dossier_id, char source[16],
                             char requested_at[STORE_TIME_LEN]);
+
+/* Inside the caller's write transaction (store_dossier_change_in_tx calls it for a change
+ * with a payment): inserts the payments row of dossier_id, collected by actor at `at`.
+ * 0, or -1 on missing fields or a store error (a second payment of a dossier is refused by
+ * the schema); the caller then rolls back. (store_return.c) */
+int store_payment_record_in_tx(store *st, long long dossier_id, const dossier_payment *p,
+                               const char *actor, const char *at);
 
 #endif

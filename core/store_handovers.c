@@ -49,10 +49,14 @@ static int handovers_apply(sqlite3 *db, long long id, const handover_plan *h, co
         return 0;
     if (h->from_agency == NULL || h->to_agency == NULL || h->giver == NULL)
         return -1;
-    const char *p[] = {h->step, h->from_agency, h->to_agency, at, h->giver, h->due_at, h->result, h->note};
+    if (h->received && h->receiver == NULL)
+        return -1;
+    const char *p[] = {h->step, h->from_agency, h->to_agency, at, h->giver, h->due_at, h->result,
+                       h->note, h->received ? at : NULL, h->received ? h->receiver : NULL};
     return run(db, "INSERT INTO handovers (step, from_agency, to_agency, given_at, giver, due_at,"
-                   " result, note, dossier_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-               p, 8, id);
+                   " result, note, received_at, receiver, dossier_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+               p, 10, id);
 }
 
 store_change_result store_dossier_transition(store *st, const dossier_change *c,

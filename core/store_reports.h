@@ -1,5 +1,4 @@
-/* The store's late-lifecycle half: overdue detection and Form 04 apologies, return with the
- * fee, the public lookup (with its failure throttle) and rating, supervision counts and the
+/* The store's late-lifecycle half: overdue detection and Form 04 apologies, the public lookup (with its failure throttle) and rating, supervision counts and the
  * Form 06 register. Same conventions as store_dossiers.h: times are "YYYY-MM-DD HH:MM"
  * Vietnam local text, every change runs in one transaction with its audit event. */
 #ifndef MOTCUA_STORE_REPORTS_H
@@ -58,23 +57,6 @@ store_apology_result store_apology_add(store *st, const dossier_apology *ap, lon
 /* The apology of a dossier: 1 and *out ({number, reason, new_appointment_at, issued_at,
  * signed_by}, caller decrefs), 0 when it has none, -1 on error. */
 int store_apology_get(store *st, long long dossier_id, json_t **out);
-
-/* ---- return with the fee (store_return.c) --------------------------------------------- */
-
-typedef struct dossier_return {
-    const char *code;
-    long long amount;                /* VND, >= 0 */
-    const char *fee_name;            /* the rule version's fee entry the amount matched */
-    const char *receipt_number;      /* may be NULL for a free procedure */
-    const char *method;              /* "counter" | "post" */
-    const char *actor, *actor_name;
-    const char *at;
-} dossier_return;
-
-/* Moves the dossier from done to returned (returned_at = closed_at = at), records the
- * payment and the audit event "dossier.return" in one transaction. STORE_CHANGE_OK,
- * _NOT_FOUND, _STALE (not in done) or _ERROR (reason in err, nothing written). */
-store_change_result store_dossier_return(store *st, const dossier_return *r, char *err, size_t errlen);
 
 /* ---- public lookup and rating (store_lookup.c) ---------------------------------------- */
 

@@ -187,6 +187,8 @@ static json_t *form05(const dossier_row *row, const json_t *rules, const json_t 
             json_object_set(item, "receiver", json_object_get(h, "receiver"));
         if (json_is_string(json_object_get(h, "result")))
             json_object_set(item, "result", json_object_get(h, "result"));
+        if (json_is_string(json_object_get(h, "note")))
+            json_object_set(item, "note", json_object_get(h, "note"));
         json_array_append_new(list, item);
     }
     json_object_set_new(d, "received_at", form_time(row->received_at));

@@ -1,5 +1,5 @@
 /* Processing by the departments: POST /api/v1/dossiers/{code}/transitions {action, note}
- * (transfer, receive, workflow steps, resubmit, stop, withdraw, return) with the hand-overs
+ * (transfer, receive, workflow steps, resubmit, stop, withdraw) with the hand-overs
  * of Form 05 and the department plugins' on_transition hook, and GET .../result.pdf (the
  * result document a plugin writes). */
 #include "api_dossiers.h"
@@ -157,7 +157,7 @@ static bool plan_transition(app *a, request *req, const auth_user *user, const d
     bool ok = cal != NULL;
     h->receiver = me;
     h->giver = me;
-    h->close_open = strcmp(action, "withdraw") != 0 && strcmp(action, "transfer") != 0;
+    h->close_open = strcmp(action, "transfer") != 0;
     if (ok && strcmp(action, "transfer") == 0) {
         ok = transfer_due(cal, row->accepted_at[0] ? row->accepted_at : c->at, pl->due);
         *h = (handover_plan){.step = "transfer", .from_agency = centre, .to_agency = dept,
@@ -184,6 +184,16 @@ static bool plan_transition(app *a, request *req, const auth_user *user, const d
                              .from_agency = dept, .to_agency = centre, .giver = me,
                              .due_at = row->due_at[0] ? row->due_at : NULL,
                              .note = "Yêu cầu bổ sung, hoàn thiện hồ sơ"};
+        h->result = deadline_class(c->at, h->due_at);
+    } else if (strcmp(action, "withdraw") == 0 &&
+               (row->status == DOSSIER_TRANSFERRED || row->status == DOSSIER_PROCESSING)) {
+        /* The papers come back from the department to the counter, which hands them to the
+         * citizen: the open hand-over (if any) ends and a last one, received at once, closes
+         * the chain. From the other states the counter holds the dossier already. */
+        *h = (handover_plan){.close_open = true, .receiver = me, .step = "withdraw",
+                             .from_agency = dept, .to_agency = centre, .giver = me,
+                             .due_at = row->due_at[0] ? row->due_at : NULL,
+                             .note = "Công dân rút hồ sơ", .received = true};
         h->result = deadline_class(c->at, h->due_at);
     } else if (ok && strcmp(action, "resubmit") == 0) {
         char source[16] = "", paused_at[STORE_TIME_LEN] = "";
@@ -253,8 +263,9 @@ bool api_dossier_apply(app *a, request *req, const auth_user *user, const dossie
 /* ---- POST /transitions ------------------------------------------------------------------- */
 
 /* POST /transitions {action, note}: the changes that carry no form of their own
- * (resubmit, transfer, receive, complete_step, stop, withdraw, return). The intake
- * outcomes and send_back have their own endpoints because they carry data. */
+ * (resubmit, transfer, receive, complete_step, stop, withdraw). The intake outcomes,
+ * send_back and return have their own endpoints because they carry data (the return: the
+ * fee collected, which must not be skipped). */
 static void dossier_transition_post(request *req, void *ctx)
 {
     app *a = ctx;
@@ -265,7 +276,8 @@ static void dossier_transition_post(request *req, void *ctx)
     json_t *body = api_body_object(req), *rules = NULL;
     const char *note = NULL, *action = json_string_value(json_object_get(body, "action"));
     const dossier_transition *t = NULL;
-    static const char *const own_endpoint[] = {"accept", "request_supplement", "send_back", "refuse"};
+    static const char *const own_endpoint[] = {"accept", "request_supplement", "send_back", "refuse",
+                                               "return"};
     if (body != NULL && api_optional_note(req, body, "note", &note)) {
         bool elsewhere = false;
         for (size_t i = 0; action != NULL && i < sizeof own_endpoint / sizeof own_endpoint[0]; i++)
@@ -273,7 +285,8 @@ static void dossier_transition_post(request *req, void *ctx)
         if (action == NULL || elsewhere)
             response_error(req, 422, "invalid_action",
                            "Thao tác không hợp lệ. Dùng: resubmit, transfer, receive, complete_step, "
-                           "stop, withdraw, return (tiếp nhận, bổ sung, từ chối có địa chỉ riêng).");
+                           "stop, withdraw. Tiếp nhận, bổ sung, từ chối có địa chỉ riêng; trả kết quả "
+                           "dùng POST /api/v1/dossiers/{mã hồ sơ}/return kèm phí, lệ phí đã thu.");
         else if ((rules = api_dossier_rules(a, req, &row)) != NULL)
             t = api_allowed_transition(req, &row, rules, action, &user);
     }
@@ -284,7 +297,6 @@ static void dossier_transition_post(request *req, void *ctx)
                             .step_index = dossier_transition_next_step(t, row.step_index),
                             .audit_action = t->audit_action, .actor = user.username,
                             .actor_name = user.full_name, .at = now, .note = note,
-                            .returned_at = t->to == DOSSIER_RETURNED ? now : NULL,
                             .closed_at = dossier_status_terminal(t->to) ? now : NULL};
         if (api_dossier_apply(a, req, &user, &row, rules, t, &c, NULL))
             api_reply_state(a, req, row.code, NULL);

@@ -1,5 +1,6 @@
 /* POST /api/v1/dossiers/{code}/return: the counter hands the result over (at the counter or
- * by post) and records the fee collected, checked against the rules in force at intake. */
+ * by post) and records the fee collected, checked against the rules in force at intake; the
+ * only way to return a dossier. */
 #include "api_dossiers.h"
 
 #include <stdio.h>
@@ -8,7 +9,6 @@
 
 #include "log.h"
 #include "response.h"
-#include "store_reports.h"
 
 #define RECEIPT_MAX 64
 
@@ -64,8 +64,9 @@ static bool receipt_valid(const char *s)
     return true;
 }
 
-/* Reads and checks {fee_collected, receipt_number, method}. False after a 422. */
-static bool return_input(request *req, const json_t *body, const json_t *rules, dossier_return *r)
+/* Reads and checks {fee_collected, receipt_number, method} into *pay (strings borrowed from
+ * body and rules). False after a 422. */
+static bool return_input(request *req, const json_t *body, const json_t *rules, dossier_payment *pay)
 {
     json_t *fee = json_object_get(body, "fee_collected");
     json_t *receipt = json_object_get(body, "receipt_number");
@@ -76,9 +77,9 @@ static bool return_input(request *req, const json_t *body, const json_t *rules, 
                        "Hãy ghi số tiền phí, lệ phí đã thu (fee_collected, số nguyên đồng, 0 nếu miễn phí).");
         return false;
     }
-    r->amount = json_integer_value(fee);
-    r->fee_name = matching_fee(rules, r->amount);
-    if (r->fee_name == NULL) {
+    pay->amount = json_integer_value(fee);
+    pay->fee_name = matching_fee(rules, pay->amount);
+    if (pay->fee_name == NULL) {
         fee_list(rules, fees, sizeof fees);
         snprintf(msg, sizeof msg,
                  "Số tiền đã thu không khớp mức phí, lệ phí quy định cho hồ sơ này (%s). "
@@ -86,15 +87,15 @@ static bool return_input(request *req, const json_t *body, const json_t *rules, 
         response_error(req, 422, "fee_mismatch", msg);
         return false;
     }
-    r->method = method == NULL || json_is_null(method) ? "counter" : json_string_value(method);
-    if (r->method == NULL || (strcmp(r->method, "counter") != 0 && strcmp(r->method, "post") != 0)) {
+    pay->method = method == NULL || json_is_null(method) ? "counter" : json_string_value(method);
+    if (pay->method == NULL || (strcmp(pay->method, "counter") != 0 && strcmp(pay->method, "post") != 0)) {
         response_error(req, 422, "invalid_method",
                        "Hình thức trả kết quả không hợp lệ: counter (tại Bộ phận Một cửa) hoặc post (bưu chính).");
         return false;
     }
-    r->receipt_number = json_string_value(receipt);
+    pay->receipt_number = json_string_value(receipt);
     bool absent = receipt == NULL || json_is_null(receipt);
-    if ((absent && r->amount > 0) || (!absent && !receipt_valid(r->receipt_number))) {
+    if ((absent && pay->amount > 0) || (!absent && !receipt_valid(pay->receipt_number))) {
         response_error(req, 422, "invalid_receipt",
                        "Hãy ghi số biên lai thu phí, lệ phí (receipt_number: chữ, số và - / . _, "
                        "tối đa 64 ký tự).");
@@ -103,6 +104,10 @@ static bool return_input(request *req, const json_t *body, const json_t *rules, 
     return true;
 }
 
+/* The return is the transition done -> returned applied through api_dossier_apply, like every
+ * processing step (the open "result" hand-over is closed, the plugin's on_transition hook runs,
+ * the audit event is written), with the payment as part of the same change: one transaction,
+ * all or nothing. POST /transitions refuses "return" so that no return skips the fee. */
 static void return_post(request *req, void *ctx)
 {
     app *a = ctx;
@@ -111,42 +116,30 @@ static void return_post(request *req, void *ctx)
     if (!auth_require(a, req, ROLE_COUNTER, &user) || !api_dossier_load(a, req, &user, &row))
         return;
     json_t *body = api_body_object(req), *rules = NULL;
-    dossier_return r = {.code = row.code, .actor = user.username, .actor_name = user.full_name};
-    bool go = false;
+    const dossier_transition *t = NULL;
+    const char *note = NULL;
+    dossier_payment pay = {0};
     if (body != NULL && row.status != DOSSIER_DONE)
-        api_reply_not_allowed(req, &row);
-    else if (body != NULL && (rules = api_dossier_rules(a, req, &row)) != NULL)
-        go = return_input(req, body, rules, &r);
-    if (go) {
-        char now[17], err[256] = "";
+        api_reply_not_allowed(req, &row);   /* before the rules: a wrong state is the first thing to say */
+    else if (body != NULL && (rules = api_dossier_rules(a, req, &row)) != NULL &&
+             (t = api_allowed_transition(req, &row, rules, "return", &user)) != NULL &&
+             (!return_input(req, body, rules, &pay) || !api_optional_note(req, body, "note", &note)))
+        t = NULL;
+    if (t != NULL) {
+        char now[17];
         dossier_now(now);
-        r.at = now;
-        store_change_result res = store_dossier_return(a->st, &r, err, sizeof err);
-        if (res == STORE_CHANGE_OK) {
+        dossier_change c = {.code = row.code, .from = t->from, .to = t->to,
+                            .step_index = dossier_transition_next_step(t, row.step_index),
+                            .audit_action = t->audit_action, .actor = user.username,
+                            .actor_name = user.full_name, .at = now, .note = note,
+                            .returned_at = now, .closed_at = now, .payment = &pay};
+        if (api_dossier_apply(a, req, &user, &row, rules, t, &c, NULL)) {
             log_msg(LOG_INFO, "dossier %s returned by %s (%s, fee %lld)", row.code, user.username,
-                    r.method, r.amount);
-            dossier_row back;
-            json_t *v = NULL;
-            if (store_dossier_get(a->st, row.code, &back) == 1) {
-                v = api_dossier_view(a, &back, false);
-                dossier_row_clear(&back);
-            }
-            if (v != NULL)
-                json_object_set_new(v, "payment",
-                                    json_pack("{s:I,s:s,s:s?,s:s}", "fee_collected", (json_int_t)r.amount,
-                                              "fee_name", r.fee_name, "receipt_number", r.receipt_number,
-                                              "method", r.method));
-            if (v == NULL)
-                api_reply_internal(req, "store: cannot read dossier back", row.code);
-            else
-                response_json(req, 200, v);
-        } else if (res == STORE_CHANGE_STALE) {
-            response_error(req, 409, "transition_not_allowed",
-                           "Hồ sơ vừa được người khác chuyển sang trạng thái khác. Hãy tải lại hồ sơ.");
-        } else if (res == STORE_CHANGE_NOT_FOUND) {
-            response_error(req, 404, "unknown_dossier", "Không tìm thấy hồ sơ có mã này.");
-        } else {
-            api_reply_internal(req, "store: return failed", err);
+                    pay.method, pay.amount);
+            api_reply_state(a, req, row.code,
+                            json_pack("{s:{s:I,s:s,s:s?,s:s}}", "payment", "fee_collected",
+                                      (json_int_t)pay.amount, "fee_name", pay.fee_name,
+                                      "receipt_number", pay.receipt_number, "method", pay.method));
         }
     }
     json_decref(rules);

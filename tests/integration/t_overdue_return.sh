@@ -2,7 +2,9 @@
 # Overdue and return through the real nginx: a dossier past its deadline is listed for the
 # supervisor and its own department only; its department head issues Form 04 once (pdftotext
 # shows the number …/PXL, the reason and the new date); bad apologies and bad returns change
-# nothing; the counter returns a done dossier collecting a fee of the rules in force at intake.
+# nothing; the counter returns a done dossier collecting a fee of the rules in force at intake,
+# through POST /return only (POST /transitions "return" is refused: it would skip the fee), and
+# the return closes the open "result" hand-over of Form 05 in the same transaction.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_lifecycle.sh"
 
@@ -17,7 +19,7 @@ done
 # What a refused request must not change.
 snapshot() {
     sqlite3 "$DB" "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM apologies),
-        (SELECT count(*) FROM payments),
+        (SELECT count(*) FROM payments), (SELECT count(*) FROM handovers WHERE received_at IS NULL),
         (SELECT group_concat(code || ':' || status || ':' || ifnull(appointment_at, '') || ':' ||
          ifnull(due_at, '') || ':' || ifnull(returned_at, ''), ',') FROM dossiers)"
 }
@@ -138,7 +140,19 @@ expect_error 409 transition_not_allowed
 unchanged "$before" "return of an accepted (not done) dossier"
 to_done "$RET" congan
 note "$RET processed to done"
+# open_result CODE: how many "result" hand-overs of CODE are still open (given, not received).
+open_result() {
+    sqlite3 "$DB" "SELECT count(*) FROM handovers h JOIN dossiers d ON d.id = h.dossier_id
+                   WHERE d.code = '$1' AND h.step = 'result' AND h.received_at IS NULL"
+}
+[[ $(open_result "$RET") == 1 ]] || fail "$RET is done but has no open result hand-over"
 before=$(snapshot)
+as demo-counter POST "/api/v1/dossiers/$RET/transitions" '{"action":"return"}'
+expect_error 422 invalid_action
+json .error.message | grep -qF '/return' || fail "invalid_action for return does not point to /return"
+as demo-counter POST "/api/v1/dossiers/$RET/transitions" '{"action":"return","note":"không thu phí"}'
+expect_error 422 invalid_action
+unchanged "$before" "return through /transitions (no fee)"
 as demo-congan POST "/api/v1/dossiers/$RET/return" '{"fee_collected":200000,"receipt_number":"AA-0001","method":"counter"}'
 expect_error 403 forbidden
 as demo-counter POST "/api/v1/dossiers/$RET/return" '{"fee_collected":150000,"receipt_number":"AA-0001","method":"counter"}'
@@ -158,6 +172,15 @@ as demo-counter POST "/api/v1/dossiers/$RET/return" '{"fee_collected":100000,"re
 expect_status 200
 expect_json .status returned
 expect_json .payment.fee_collected 100000
+expect_json .payment.receipt_number AA-0002
+[[ $(open_result "$RET") == 0 ]] || fail "the result hand-over of $RET is still open after the return"
+[[ $(sqlite3 "$DB" "SELECT h.received_at = d.returned_at AND h.receiver = 'Cán bộ tiếp nhận (demo)'
+                    FROM handovers h JOIN dossiers d ON d.id = h.dossier_id
+                    WHERE d.code = '$RET' AND h.step = 'result'") == 1 ]] ||
+    fail "the result hand-over of $RET was not received by the counter officer at the return"
+[[ $(sqlite3 "$DB" "SELECT json_extract(after_json, '\$.payment.receipt_number') FROM events
+                    WHERE subject = '$RET' AND action = 'dossier.return'") == AA-0002 ]] ||
+    fail "the return's audit event does not carry the payment"
 [[ $(json .returned_at) =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}$ ]] || fail "returned_at not set"
 row=$(sqlite3 "$DB" "SELECT p.amount || '|' || p.receipt_number || '|' || p.method || '|' || p.fee_name
                      FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE d.code = '$RET'")
@@ -176,8 +199,21 @@ note "returned $RET with the reduced fee; payment and audit event recorded"
 # a free procedure: no receipt needed
 create_accepted khaisinh
 to_done "$CODE" tuphap
+# all or nothing: a payment row already there (the schema allows one per dossier) makes the
+# payment's insert fail inside the transaction; the status, the hand-over and the audit log
+# must then be as before.
+DID=$(sqlite3 "$DB" "SELECT id FROM dossiers WHERE code = '$CODE'")
+sqlite3 "$DB" "INSERT INTO payments (dossier_id, amount, collected_by, collected_at)
+               VALUES ($DID, 0, 'test', '2025-01-01 08:00')"
+before=$(snapshot)
+as demo-counter POST "/api/v1/dossiers/$CODE/return" '{"fee_collected":0,"method":"counter"}'
+expect_error 500 internal
+unchanged "$before" "a return whose payment cannot be written"
+[[ $(open_result "$CODE") == 1 ]] || fail "a failed return closed the result hand-over of $CODE"
+sqlite3 "$DB" "DELETE FROM payments WHERE dossier_id = $DID AND collected_by = 'test'"
 as demo-counter POST "/api/v1/dossiers/$CODE/return" '{"fee_collected":0,"method":"counter"}'
 expect_status 200
 expect_json .status returned
+[[ $(open_result "$CODE") == 0 ]] || fail "the result hand-over of $CODE is still open after the return"
 "$BIN/motcuactl" audit verify --config "$DIR/conf/motcua.ini" > /dev/null 2>&1 || fail "audit verify fails"
 note "free khaisinh returned without a receipt; audit chain verifies"

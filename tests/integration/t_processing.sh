@@ -2,7 +2,9 @@
 # Processing by the departments through the real nginx, for each of the five demo procedures:
 # create → page → accept → Form 01 → transfer (hand-over classed against the transfer deadline)
 # → the department receives → every workflow step with its role (a wrong role or another
-# department: 403 and no change) → done → return at the counter; Form 05 lists the hand-overs;
+# department: 403 and no change) → done → return at the counter through POST /return with the
+# procedure's fee (POST /transitions "return" is refused: it would skip the fee); Form 05 lists
+# the hand-overs; a withdrawal from a department ends the hand-over chain (its note on Form 05);
 # the plugins' result documents (tuphap, taichinh) and taichinh's name registration on approval
 # (refused, with nothing changed, when the name was taken meanwhile); a department's send-back:
 # the waiting time pushes the deadline (computed with core/calendar) and the supplemented
@@ -72,6 +74,7 @@ act() { as "$1" POST "/api/v1/dossiers/$2/transitions" "{\"action\":\"$3\"}"; }
 snapshot() {
     sqlite3 "$DB" "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM handovers),
         (SELECT count(*) FROM supplements), (SELECT count(*) FROM registry),
+        (SELECT count(*) FROM payments),
         (SELECT group_concat(code || ':' || status || ':' || step_index || ':' || ifnull(due_at, '')
                              || ':' || supplement_count, ',') FROM dossiers),
         (SELECT group_concat(ifnull(received_at, '-') || ifnull(receiver, '-'), ',') FROM handovers)"
@@ -90,6 +93,8 @@ workflow() {
 
 declare -A DEPT=([khaisinh]=tuphap [lltp]=congan [dkdn]=taichinh [gpxd]=xaydung [dkdd]=nnmt)
 declare -A OTHER=([khaisinh]=congan [lltp]=tuphap [dkdn]=xaydung [gpxd]=nnmt [dkdd]=taichinh)
+# The standard fee (the first entry of each plugin's rules in force): what the counter collects.
+declare -A FEE=([khaisinh]=0 [lltp]=200000 [dkdn]=50000 [gpxd]=75000 [dkdd]=100000)
 # details PROC [COMPANY]: valid details for PROC (each plugin's validate hook).
 details() {
     case $1 in
@@ -193,16 +198,41 @@ steps() {
     [[ $(json .result_at) != null ]] || fail "done without result_at"
 }
 
-# finish PROC: return at the counter, Form 05 lists every hand-over.
+# return_body PROC AMOUNT: a POST /return body; a receipt number unless the amount is 0.
+return_body() {
+    if (($2 > 0)); then
+        echo "{\"fee_collected\":$2,\"receipt_number\":\"BL-$1-$2\",\"method\":\"counter\"}"
+    else
+        echo '{"fee_collected":0,"method":"counter"}'
+    fi
+}
+
+# finish PROC: return at the counter with PROC's fee, Form 05 lists every hand-over.
 finish() {
-    local n steps_n before
+    local n steps_n before fee=${FEE[$1]} row
     before=$(snapshot)
-    act "demo-${DEPT[$1]}" "$CODE" return
+    as "demo-${DEPT[$1]}" POST "/api/v1/dossiers/$CODE/return" "$(return_body "$1" "$fee")"
     expect_error 403 forbidden
-    unchanged "$before" "$1: return by the department"
     act demo-counter "$CODE" return
+    expect_error 422 invalid_action
+    json .error.message | grep -qF '/return' || fail "invalid_action for return does not point to /return"
+    as demo-counter POST "/api/v1/dossiers/$CODE/return" "$(return_body "$1" $((fee + 1000)))"
+    expect_error 422 fee_mismatch
+    unchanged "$before" "$1: return by the department, through /transitions, with a wrong fee"
+    as demo-counter POST "/api/v1/dossiers/$CODE/return" "$(return_body "$1" "$fee")"
     expect_status 200
     expect_json .status returned
+    expect_json .payment.fee_collected "$fee"
+    row=$(db "SELECT p.amount || '|' || ifnull(p.receipt_number, '-') || '|' || p.collected_by
+              FROM payments p JOIN dossiers d ON d.id = p.dossier_id WHERE d.code = '$CODE'")
+    if ((fee > 0)); then
+        [[ $row == "$fee|BL-$1-$fee|demo-counter" ]] || fail "$CODE: payment row is '$row'"
+    else
+        [[ $row == "0|-|demo-counter" ]] || fail "$CODE: payment row is '$row'"
+    fi
+    [[ $(db "SELECT json_extract(e.after_json, '$.payment.fee_collected') FROM events e
+             WHERE e.subject = '$CODE' AND e.action = 'dossier.return'") == "$fee" ]] ||
+        fail "$CODE: the return's audit event does not carry the payment"
     as demo-counter GET "/api/v1/dossiers/$CODE"
     steps_n=$(workflow "$CODE" | wc -l)
     n=$(json '.handovers | length')
@@ -210,6 +240,7 @@ finish() {
     ((n == steps_n + 1)) || fail "$CODE has $n hand-overs, want $((steps_n + 1))"
     expect_json '.handovers[-1].step' result
     expect_json '.handovers[-1].to_agency' "$(json '.handovers[0].from_agency')"
+    expect_json '.handovers[-1].receiver' "Cán bộ tiếp nhận (demo)"
     [[ $(json '[.handovers[] | select(.received_at == null)] | length') == 0 ]] ||
         fail "$CODE: a hand-over is still open after return"
     [[ $(json '[.handovers[] | select(.result == null)] | length') == 0 ]] ||
@@ -221,7 +252,7 @@ finish() {
     rows=$(pdftotext "$HTTP_BODY_FILE" - | grep -c 'Giao:')
     ((rows == n)) || fail "Form 05 of $CODE shows $rows hand-overs, want $n"
     [[ $text =~ (Trước hạn|Đúng hạn) ]] || fail "Form 05 of $CODE shows no deadline class"
-    note "$1: $CODE returned; Form 05 lists $n hand-overs"
+    note "$1: $CODE returned with fee $fee; Form 05 lists $n hand-overs"
 }
 
 for proc in khaisinh lltp dkdn gpxd dkdd; do
@@ -259,7 +290,7 @@ done
 intake dkdn "Công ty TNHH Hoa Đào Kim Bảng"
 transfer_and_receive dkdn
 steps dkdn pheduyet
-http POST /api/v1/departments/taichinh/names '{"name":"CÔNG TY TNHH HOA ĐÀO KIM BẢNG"}'
+as demo-taichinh POST /api/v1/departments/taichinh/names '{"name":"CÔNG TY TNHH HOA ĐÀO KIM BẢNG"}'
 expect_status 201
 before=$(snapshot)
 act demo-taichinh-head "$CODE" complete_step
@@ -318,6 +349,44 @@ as demo-congan-head POST "/api/v1/dossiers/$CODE/supplement" '{"items":["Tờ kh
 expect_status 200
 expect_json .supplement.override_by demo-congan-head
 note "a second send-back: 409, allowed with a head's override"
+
+# ---- withdrawals: the papers come back to the counter, the hand-over chain ends
+# from supplement_requested (the dossier above, sent back to the counter): the open send-back closes
+handovers_before=$(db "SELECT count(*) FROM handovers")
+[[ $(db "SELECT count(*) FROM handovers h JOIN dossiers d ON d.id = h.dossier_id
+         WHERE d.code = '$CODE' AND h.received_at IS NULL") == 1 ]] || fail "$CODE: no open send-back hand-over"
+act demo-counter "$CODE" withdraw
+expect_status 200
+expect_json .status withdrawn
+[[ $(db "SELECT count(*) FROM handovers h JOIN dossiers d ON d.id = h.dossier_id
+         WHERE d.code = '$CODE' AND h.received_at IS NULL") == 0 ]] || fail "$CODE: a hand-over is open after withdrawal"
+[[ $(db "SELECT count(*) FROM handovers") == "$handovers_before" ]] ||
+    fail "the withdrawal of a dossier held at the counter added a hand-over"
+note "withdrawal of a sent-back dossier: the send-back hand-over is received at the counter"
+# from processing: a last hand-over department -> counter, received at once, with its note
+intake lltp
+transfer_and_receive lltp
+before=$(snapshot)
+act demo-congan "$CODE" withdraw
+expect_error 403 forbidden
+unchanged "$before" "a withdrawal by the department"
+act demo-counter "$CODE" withdraw
+expect_status 200
+expect_json .status withdrawn
+as demo-counter GET "/api/v1/dossiers/$CODE"
+expect_json '.handovers | length' 2
+expect_json '.handovers[-1].step' withdraw
+expect_json '.handovers[-1].from_agency' "$(json '.handovers[0].to_agency')"
+expect_json '.handovers[-1].to_agency' "$(json '.handovers[0].from_agency')"
+expect_json '.handovers[-1].note' "Công dân rút hồ sơ"
+[[ $(json '[.handovers[] | select(.received_at == null)] | length') == 0 ]] ||
+    fail "$CODE: a hand-over is still open after withdrawal"
+as demo-counter GET "/api/v1/dossiers/$CODE/forms/05.pdf"
+expect_status 200
+text=$(pdftotext "$HTTP_BODY_FILE" - | tr -s ' \n' ' ')
+[[ $text == *"Công dân rút hồ sơ"* ]] || fail "Form 05 of $CODE does not show the withdrawal's note: $text"
+((($(pdftotext "$HTTP_BODY_FILE" - | grep -c 'Giao:')) == 2)) || fail "Form 05 of $CODE does not show 2 hand-overs"
+note "withdrawal from the department: closing hand-over recorded, its note on Form 05"
 
 out=$("$BIN/motcuactl" audit verify --config "$DIR/conf/motcua.ini" 2>&1) || fail "audit verify fails: $out"
 note "audit chain intact"
