@@ -167,7 +167,7 @@ install: all
 	cp -R web/. $(DESTDIR)$(DATADIR)/motcua/web/
 	install -m 0644 nginx/*.conf* $(DESTDIR)$(DATADIR)/motcua/nginx/ 2>/dev/null || true
 	install -m 0644 nginx/systemd/*.service $(DESTDIR)$(DATADIR)/motcua/systemd/ 2>/dev/null || true
-	install -m 0644 nginx/motcua.ini.example $(DESTDIR)$(DATADIR)/doc/motcua/ 2>/dev/null || true
+	install -m 0644 nginx/motcua.ini.example nginx/calendar.json.example $(DESTDIR)$(DATADIR)/doc/motcua/
 	install -m 0644 README.md INSTALL $(DESTDIR)$(DATADIR)/doc/motcua/
 
 uninstall:

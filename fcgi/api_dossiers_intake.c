@@ -110,17 +110,14 @@ static bool rules_limit(const json_t *rules, calendar_limit *limit)
 }
 
 /* The appointment for the dossier: from its received time and its rules' time limit. */
-static bool compute_appointment(const dossier_row *row, const json_t *rules, char out[17])
+static bool compute_appointment(const calendar *cal, const dossier_row *row, const json_t *rules,
+                                char out[17])
 {
     calendar_limit limit;
     vn_minute received;
     if (!rules_limit(rules, &limit) || !calendar_minute_parse(row->received_at, &received))
         return false;
-    calendar *cal = calendar_new();
-    if (cal == NULL)
-        return false;
     vn_minute due = calendar_appointment(cal, received, limit);
-    calendar_free(cal);
     if (due == CALENDAR_MINUTE_INVALID)
         return false;
     calendar_minute_format(due, out);
@@ -137,7 +134,7 @@ static void dossier_accept(request *req, void *ctx)
     json_t *rules = api_dossier_rules(a, req, &row);
     const dossier_transition *t = rules != NULL ? api_allowed_transition(req, &row, rules, "accept", &user) : NULL;
     char appointment[17], now[17], err[256] = "";
-    if (t != NULL && !compute_appointment(&row, rules, appointment)) {
+    if (t != NULL && !compute_appointment(a->cal, &row, rules, appointment)) {
         api_reply_internal(req, "calendar: cannot compute the appointment", row.code);
         t = NULL;
     }

@@ -153,8 +153,8 @@ static bool plan_transition(app *a, request *req, const auth_user *user, const d
     const char *centre = a->cfg->centre_name, *dept = department_name(a, row);
     const char *action = (*t)->action;
     handover_plan *h = &pl->h;
-    calendar *cal = calendar_new();
-    bool ok = cal != NULL;
+    const calendar *cal = a->cal;
+    bool ok = true;
     h->receiver = me;
     h->giver = me;
     h->close_open = strcmp(action, "transfer") != 0;
@@ -217,7 +217,6 @@ static bool plan_transition(app *a, request *req, const auth_user *user, const d
             h->close_open = false; /* a supplement at intake: no hand-over yet */
         }
     }
-    calendar_free(cal);
     if (!ok)
         api_reply_internal(req, "processing: cannot plan the hand-over", row->code);
     return ok;

@@ -16,16 +16,12 @@
 
 /* The end of the next working day after today: what is due by then and not finished
  * "will miss" unless someone acts today. False when the calendar fails. */
-static bool overdue_horizon(const char *now, char out[17])
+static bool overdue_horizon(const calendar *cal, const char *now, char out[17])
 {
     vn_minute m;
-    calendar *cal = calendar_new();
-    if (cal == NULL || !calendar_minute_parse(now, &m)) {
-        calendar_free(cal);
+    if (!calendar_minute_parse(now, &m))
         return false;
-    }
     vn_date next = calendar_next_working_day(cal, calendar_minute_date(m));
-    calendar_free(cal);
     if (next == 0)
         return false;
     calendar_minute_format(calendar_minute_make(next, 23, 59), out);
@@ -51,7 +47,7 @@ static void overdue_list(request *req, void *ctx)
     char now[17], horizon[17];
     dossier_now(now);
     json_t *rows = NULL;
-    if (!overdue_horizon(now, horizon)) {
+    if (!overdue_horizon(a->cal, now, horizon)) {
         api_reply_internal(req, "calendar: cannot compute the overdue horizon", now);
         return;
     }
@@ -100,7 +96,7 @@ static bool parse_new_date(request *req, const calendar *cal, const char *text, 
 
 /* Checks body {reason, new_date} against the dossier's appointment; fills reason and new_at.
  * False after a 422. */
-static bool apology_input(request *req, const json_t *body, const dossier_row *row,
+static bool apology_input(request *req, const calendar *cal, const json_t *body, const dossier_row *row,
                           const char **reason, char new_at[17])
 {
     *reason = json_string_value(json_object_get(body, "reason"));
@@ -109,11 +105,9 @@ static bool apology_input(request *req, const json_t *body, const dossier_row *r
                        "Hãy ghi rõ lý do chậm trả kết quả (reason, tối đa 2000 byte).");
         return false;
     }
-    calendar *cal = calendar_new();
     vn_minute appt, when;
-    bool ok = cal != NULL && calendar_minute_parse(row->appointment_at, &appt);
+    bool ok = calendar_minute_parse(row->appointment_at, &appt);
     if (!ok) {
-        calendar_free(cal);
         api_reply_internal(req, "apology: cannot read the appointment", row->code);
         return false;
     }
@@ -135,7 +129,6 @@ static bool apology_input(request *req, const json_t *body, const dossier_row *r
         response_error(req, 422, "new_date_not_later", msg);
         ok = false;
     }
-    calendar_free(cal);
     if (ok)
         calendar_minute_format(when, new_at);
     return ok;
@@ -200,7 +193,7 @@ static void apology_post(request *req, void *ctx)
         response_error(req, 409, "no_appointment",
                        "Hồ sơ chưa được tiếp nhận nên chưa có ngày hẹn trả; chưa thể lập phiếu xin lỗi.");
     else
-        go = apology_input(req, body, &row, &reason, new_at);
+        go = apology_input(req, a->cal, body, &row, &reason, new_at);
     if (go) {
         dossier_now(now);
         bool late = strncmp(now, row.appointment_at, 10) > 0;

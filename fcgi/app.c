@@ -44,7 +44,17 @@ int app_init(app *a, const config *cfg, bool report_plugins, char *err, size_t e
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    a->cal = calendar_new();
+    if (a->cal == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     char why[512];
+    if (cfg->calendar_file != NULL &&
+        calendar_override_load(a->cal, cfg->calendar_file, why, sizeof why) != 0) {
+        snprintf(err, errlen, "calendar %s: %s", cfg->calendar_file, why);
+        return -1;
+    }
     if (store_open(cfg->database, cfg->busy_timeout_ms, &a->st, why, sizeof why) != 0) {
         snprintf(err, errlen, "store %s: %s", cfg->database, why);
         return -1;
@@ -75,6 +85,7 @@ void app_fini(app *a)
     plugin_set_unload(&a->plugins);
     router_free(a->routes);
     catalogue_free(a->cat);
+    calendar_free(a->cal);
     store_close(a->st);
     memset(a, 0, sizeof *a);
 }

@@ -3,6 +3,7 @@
 #ifndef MOTCUA_APP_H
 #define MOTCUA_APP_H
 
+#include "calendar.h"
 #include "catalogue.h"
 #include "config.h"
 #include "plugin_host.h"
@@ -16,6 +17,7 @@ typedef struct app {
     scoreboard *sb;        /* NULL outside the process manager (tests) */
     worker_slot *slot;     /* this worker's slot, or NULL */
     catalogue *cat;
+    calendar *cal;         /* working days, with the yearly overrides of [centre] calendar_file */
     store *st;
     plugin_set plugins;
     router *routes;

@@ -102,6 +102,7 @@ static const str_key str_keys[] = {
     {"plugins", "plugin_dir", offsetof(config, plugin_dir)},
     {"centre", "agency_code", offsetof(config, agency_code)},
     {"centre", "centre_name", offsetof(config, centre_name)},
+    {"centre", "calendar_file", offsetof(config, calendar_file)},
 };
 
 /* Adds or, for a key already read, replaces a [plugin.<dept>] value: the last one wins. */

@@ -40,6 +40,7 @@ typedef struct config {
     /* [centre] */
     char *agency_code;
     char *centre_name;
+    char *calendar_file;      /* yearly holiday overrides (JSON, core/calendar.h); NULL: none */
     /* [plugin.<dept>] */
     config_pair *plugin_pairs;
     size_t plugin_pair_count;

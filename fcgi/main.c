@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "log.h"
 #include "master.h"
@@ -58,6 +59,17 @@ int main(int argc, char **argv)
     }
     if (test_only) {
         printf("configuration %s: ok\n", path);
+        if (cfg->calendar_file != NULL) {
+            calendar *cal = calendar_new();
+            int bad = cal == NULL || calendar_override_load(cal, cfg->calendar_file, err, sizeof err) != 0;
+            calendar_free(cal);
+            if (bad) {
+                fprintf(stderr, "motcua-fcgi: calendar %s: %s\n", cfg->calendar_file, cal ? err : "out of memory");
+                config_free(cfg);
+                return 1;
+            }
+            printf("calendar %s: ok\n", cfg->calendar_file);
+        }
         /* Like nginx -t: the exit status is about the configuration. A plugin
          * that would be skipped is reported but does not stop the service. */
         int skipped = plugin_check_dir(cfg->plugin_dir, cfg, stdout);
