@@ -56,9 +56,9 @@ static void crashy_sleep(motcua_host *host, void *state, motcua_request *req)
 }
 
 static const motcua_route crashy_routes[] = {
-    { sizeof(motcua_route), "GET", "/ok", crashy_ok },
-    { sizeof(motcua_route), "GET", "/segfault", crashy_segfault },
-    { sizeof(motcua_route), "GET", "/sleep", crashy_sleep },
+    { sizeof(motcua_route), "GET", "/ok", crashy_ok, 0 },
+    { sizeof(motcua_route), "GET", "/segfault", crashy_segfault, 0 },
+    { sizeof(motcua_route), "GET", "/sleep", crashy_sleep, 0 },
 };
 
 static const motcua_plugin crashy_plugin = {
