@@ -20,7 +20,7 @@ DEBIAN_PACKAGES = build-essential pkg-config \
 	libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libinih-dev \
 	libunistring-dev libcmocka-dev \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools \
-	nginx-light curl jq valgrind wrk procps psmisc
+	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata
 
 PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode
 CC       ?= cc
