@@ -20,13 +20,16 @@ DEBIAN_PACKAGES = build-essential pkg-config \
 	libfcgi-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libinih-dev \
 	libunistring-dev libcmocka-dev \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools \
+	libtesseract-dev libleptonica-dev tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
+	libsane-dev sane-utils libpoppler-glib-dev libqpdf-dev ocrmypdf \
 	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata
 
-PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode
+PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode \
+            tesseract lept sane-backends poppler-glib libqpdf
 CC       ?= cc
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icore -Ifcgi \
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icore -Ifcgi -Iscan \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -ldl -lm
 PLUGIN_CFLAGS = -fPIC -fvisibility=hidden
@@ -42,6 +45,10 @@ endif
 CORE_SRC  = $(wildcard core/*.c)
 FCGI_SRC  = $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
 CTL_SRC   = $(wildcard core/ctl/*.c)
+# scan/: the scanner service; files named *_main.c are the programs' entry points.
+SCAN_SRC  = $(filter-out %_main.c,$(wildcard scan/*.c))
+SCAN_OBJ  = $(SCAN_SRC:%.c=$(BUILD)/obj/%.o)
+SCAN_LIB  = $(BUILD)/lib/libmotcua-scan.a
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 FCGI_OBJ  = $(FCGI_SRC:%.c=$(BUILD)/obj/%.o)
 CTL_OBJ   = $(CTL_SRC:%.c=$(BUILD)/obj/%.o)
@@ -55,7 +62,8 @@ PLUGINS       = $(sort $(foreach d,$(PLUGIN_DIRS),$(BUILD)/plugins/$(notdir $(d)
 TPLUGIN_DIRS  = $(patsubst %/,%,$(dir $(wildcard tests/plugins/*/*.c)))
 TEST_PLUGINS  = $(sort $(foreach d,$(TPLUGIN_DIRS),$(BUILD)/test-plugins/$(notdir $(d)).so))
 
-BINS       = $(BUILD)/bin/motcua-fcgi $(BUILD)/bin/motcuactl
+SCAN_BINS  = $(patsubst scan/%_main.c,$(BUILD)/bin/motcua-%,$(wildcard scan/*_main.c))
+BINS       = $(BUILD)/bin/motcua-fcgi $(BUILD)/bin/motcuactl $(SCAN_BINS)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -91,6 +99,15 @@ $(FCGI_LIB): $(FCGI_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
+$(SCAN_LIB): $(SCAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+# scan/scan_main.c -> motcua-scan, scan/scan-worker_main.c -> motcua-scan-worker, ...
+$(BUILD)/bin/motcua-%: $(BUILD)/obj/scan/%_main.o $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/bin/motcua-fcgi: $(BUILD)/obj/fcgi/main.o $(FCGI_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -118,9 +135,9 @@ plugin-data: $(PLUGINS) $(TEST_PLUGINS)
 	@for f in tests/plugins/*/*.json; do [ -f "$$f" ] && cp -f "$$f" $(BUILD)/test-plugins/; done; true
 
 # ---- tests ------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(FCGI_LIB) $(CORE_LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(FCGI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka
 
 unit: all $(UNIT_TESTS)
 	@BUILD=$(BUILD) tests/run-unit $(UNIT_TESTS)

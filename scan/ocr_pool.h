@@ -1,0 +1,64 @@
+/* The OCR pool: pre-started worker processes (motcua-scan-worker, exec'ed with
+ * OMP_THREAD_LIMIT=1 in their environment), each holding warm Tesseract engines
+ * (vie+eng, and osd), under rlimits, recycled after N pages; a page past its
+ * deadline has its worker killed and replaced. A crashing or hanging page fails
+ * that page only. Each page is imported, preprocessed and recognised in a
+ * worker; the caller gets text, confidence, hOCR and a one-page searchable PDF. */
+#ifndef MOTCUA_SCAN_OCR_POOL_H
+#define MOTCUA_SCAN_OCR_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct ocr_pool_options {
+    int workers;               /* processes; default: number of CPUs */
+    int page_deadline_s;       /* default 120 */
+    int recycle_after;         /* pages per worker before it is replaced; default 200 */
+    size_t memory_limit_mb;    /* RLIMIT_AS of a worker; default 2048 */
+    const char *worker_path;   /* motcua-scan-worker; default: beside the running binary */
+    const char *languages;     /* default "vie+eng" */
+    const char *tessdata;      /* NULL: Tesseract's default (ocr-models/ may point here) */
+} ocr_pool_options;
+
+typedef struct ocr_page_job {
+    const char *path;          /* image or PDF file */
+    int index;                 /* page within the file, 0-based */
+    const char *pdf_out;       /* write a one-page searchable PDF here, or NULL */
+    const char *upright_out;   /* write the upright original as PNG here, or NULL */
+} ocr_page_job;
+
+typedef struct ocr_page_result {
+    bool ok;
+    char *error;               /* when !ok: English, for the log */
+    char *error_vi;            /* when !ok: Vietnamese, for the officer, says what to do */
+    int width, height, dpi;
+    int rotation;              /* degrees applied to make the page upright */
+    double skew;
+    bool blank;
+    double ink;
+    double mean_confidence;    /* Tesseract mean word confidence, 0..100 */
+    char *text;                /* UTF-8 */
+    char *hocr;
+} ocr_page_result;
+
+typedef struct ocr_pool ocr_pool;
+
+/* Starts the workers (they load their engines before the first page). NULL
+ * with a reason in err when no worker could start. */
+ocr_pool *ocr_pool_start(const ocr_pool_options *opt, char *err, size_t errlen);
+
+/* Counts the pages of an untrusted file inside a worker. 0, or -1 with err. */
+int ocr_pool_count_pages(ocr_pool *pool, const char *path, int *pages, char *err, size_t errlen);
+
+/* Processes every job across the workers; results[i] belongs to jobs[i] and
+ * must be released with ocr_page_result_clear. progress (may be NULL) is
+ * called after each finished page. Returns the number of pages that failed. */
+size_t ocr_pool_run(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
+                    void (*progress)(void *ctx, size_t done, size_t total), void *ctx);
+
+/* Stops the workers; ocr_pool_stop(NULL) is a no-op. */
+void ocr_pool_stop(ocr_pool *pool);
+
+void ocr_page_result_clear(ocr_page_result *r);
+
+#endif
