@@ -22,7 +22,7 @@ DEBIAN_PACKAGES = build-essential pkg-config \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools \
 	libtesseract-dev libleptonica-dev tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
 	libsane-dev sane-utils libpoppler-glib-dev libqpdf-dev ocrmypdf \
-	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata
+	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata pango1.0-tools
 
 PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode \
             tesseract lept sane-backends poppler-glib libqpdf
@@ -68,7 +68,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop check unit unit-valgrind asan integration install uninstall clean bench print-packages
-all: $(BINS) $(PLUGINS) plugin-data
+all: $(BINS) $(PLUGINS) plugin-data $(BUILD)/tests/gen_pages
 
 # ---- dependencies -----------------------------------------------------------
 print-packages:
@@ -135,7 +135,12 @@ plugin-data: $(PLUGINS) $(TEST_PLUGINS)
 	@for f in tests/plugins/*/*.json; do [ -f "$$f" ] && cp -f "$$f" $(BUILD)/test-plugins/; done; true
 
 # ---- tests ------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB)
+# The fixture generator: Vietnamese pages with ground truth (tests/fixtures/README.md).
+$(BUILD)/tests/gen_pages: $(wildcard tests/fixtures/*.c tests/fixtures/*.h) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(wildcard tests/fixtures/*.c) $(CORE_LIB) $(LDLIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB) $(LDLIBS) -lcmocka
 
@@ -157,6 +162,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) unit-valgrind
 	$(MAKE) BUILD=build-asan SANITIZE=1 WERROR=1 unit
+	tests/fixtures/check.sh $(BUILD)
 	$(MAKE) integration
 
 bench: all

@@ -243,6 +243,69 @@ bool dossier_pin_matches(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const c
     return sodium_memcmp(hex, stored_hex, DOSSIER_PIN_HASH_HEX - 1) == 0;
 }
 
+/* The sealing key: the PIN key's first crypto_kdf subkey ("motcuPIN" is the context). */
+static int seal_key(const unsigned char key[DOSSIER_PIN_KEY_BYTES],
+                    unsigned char out[crypto_secretbox_KEYBYTES])
+{
+    _Static_assert(DOSSIER_PIN_KEY_BYTES == crypto_kdf_KEYBYTES, "the PIN key is a kdf master key");
+    _Static_assert(crypto_secretbox_NONCEBYTES == 24 && crypto_secretbox_MACBYTES == 16,
+                   "DOSSIER_PIN_SEALED_HEX assumes XSalsa20-Poly1305 sizes");
+    return crypto_kdf_derive_from_key(out, crypto_secretbox_KEYBYTES, 1, "motcuPIN", key);
+}
+
+int dossier_pin_seal(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char *code,
+                     const char *pin, char out[DOSSIER_PIN_SEALED_HEX])
+{
+    if (key == NULL || !dossier_code_valid(code) || !pin_well_formed(pin) || out == NULL)
+        return -1;
+    unsigned char plain[DOSSIER_CODE_MAX + 6];
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof plain];
+    unsigned char k[crypto_secretbox_KEYBYTES];
+    size_t n = strlen(code);
+    memcpy(plain, code, n);
+    plain[n] = '|';
+    memcpy(plain + n + 1, pin, 6);
+    n += 7;
+    int rc = -1;
+    if (seal_key(key, k) == 0) {
+        randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+        rc = crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, plain, n, box, k);
+    }
+    if (rc == 0)
+        sodium_bin2hex(out, DOSSIER_PIN_SEALED_HEX, box,
+                       crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n);
+    sodium_memzero(k, sizeof k);
+    sodium_memzero(plain, sizeof plain);
+    return rc == 0 ? 0 : -1;
+}
+
+int dossier_pin_unseal(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char *code,
+                       const char *sealed_hex, char pin_out[7])
+{
+    if (pin_out != NULL)
+        pin_out[0] = '\0';
+    if (key == NULL || !dossier_code_valid(code) || sealed_hex == NULL || pin_out == NULL)
+        return -1;
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + DOSSIER_CODE_MAX + 6];
+    unsigned char plain[DOSSIER_CODE_MAX + 6];
+    unsigned char k[crypto_secretbox_KEYBYTES];
+    size_t len = 0, n = strlen(code);
+    if (sodium_hex2bin(box, sizeof box, sealed_hex, strlen(sealed_hex), NULL, &len, NULL) != 0 ||
+        len != crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n + 7 || seal_key(key, k) != 0)
+        return -1;
+    int rc = crypto_secretbox_open_easy(plain, box + crypto_secretbox_NONCEBYTES,
+                                        len - crypto_secretbox_NONCEBYTES, box, k);
+    sodium_memzero(k, sizeof k);
+    if (rc == 0 && memcmp(plain, code, n) == 0 && plain[n] == '|' && all_digits((const char *)plain + n + 1, 6)) {
+        memcpy(pin_out, plain + n + 1, 6);
+        pin_out[6] = '\0';
+    } else {
+        rc = -1;
+    }
+    sodium_memzero(plain, sizeof plain);
+    return rc == 0 ? 0 : -1;
+}
+
 void dossier_now(char buf[17])
 {
     calendar_minute_format(calendar_minute_from_time(time(NULL)), buf);

@@ -121,6 +121,26 @@ int dossier_pin_hash(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char 
 bool dossier_pin_matches(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char *code,
                          const char *pin, const char *stored_hex);
 
+/* Room for a sealed PIN in hex: nonce (24) + MAC (16) + "<code>|<pin>" (at most
+ * DOSSIER_CODE_MAX - 1 + 1 + 6 bytes), two hex digits a byte, + NUL. */
+#define DOSSIER_PIN_SEALED_HEX (2 * (24 + 16 + DOSSIER_CODE_MAX + 6) + 1)
+
+/* The PIN kept so that Form 01 (the receipt) can be printed again: hex of nonce ||
+ * crypto_secretbox_easy("<code>|<pin>") under a key derived from the store's PIN key with
+ * crypto_kdf (subkey 1, context "motcuPIN"), so the hash key and the sealing key are never
+ * the same bytes, yet the database keeps one secret. The nonce is random per call, so the
+ * same PIN seals differently each time. The code inside the box ties it to its dossier: a
+ * sealed value copied onto another dossier does not open there. Returns 0, or -1 (out
+ * untouched) on a malformed code or PIN. */
+int dossier_pin_seal(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char *code,
+                     const char *pin, char out[DOSSIER_PIN_SEALED_HEX]);
+
+/* Opens what dossier_pin_seal made for code: 0 and the PIN in pin_out ("123456"), or -1
+ * and pin_out "" when sealed_hex is malformed, was altered, was sealed under another key,
+ * or belongs to another dossier. */
+int dossier_pin_unseal(const unsigned char key[DOSSIER_PIN_KEY_BYTES], const char *code,
+                       const char *sealed_hex, char pin_out[7]);
+
 /* ---- times --------------------------------------------------------------------------- */
 
 /* Now, Vietnam local, "YYYY-MM-DD HH:MM" (the unit of every dossier timestamp). */

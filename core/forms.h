@@ -40,14 +40,17 @@
  *   place                  place name for the date line, e.g. "Hà Nam"
  *   dossier_code R, procedure.code R, procedure.name R, applicant.name R,
  *   applicant.address, applicant.phone, applicant.email
- *   lookup_url R           address where the citizen looks the dossier up (in the QR)
+ *   lookup_url R           address where the citizen looks the dossier up (in the QR; Form 01
+ *                          also prints it)
  *
  * Form 01 (receipt):  copy ("1" | "2"; absent = both copies, one page each, marked
  *   "Liên 1: Lưu" / "Liên 2: Giao người nộp"), documents R: array (may be empty) of
  *   {title R, kind ("Bản chính", "Bản sao"…), copies}, sets R, time_limit_text R
  *   ("10 ngày làm việc"), received_at R, appointment_at R, return_place R ("Tại Bộ phận
- *   Một cửa" / "Qua dịch vụ bưu chính"), register_book R, register_line R, officer_name R.
- *   The date line uses the date of received_at.
+ *   Một cửa" / "Qua dịch vụ bưu chính"), register_book R, register_line R, officer_name R,
+ *   lookup_pin (the 6-digit lookup PIN, printed as "Mã tra cứu (PIN): …" under the lookup
+ *   address, with how to look up, on the applicant's copy "Liên 2" only; absent = the
+ *   address alone). The date line uses the date of received_at.
  * Form 02 (supplement request): number (sequence before "/HDHS"; absent = dots to fill by
  *   hand), issued_on R ("dd/mm/yyyy"), missing R: non-empty array of {title R, detail} —
  *   every missing item at once, reason, contact_phone, officer_name R.

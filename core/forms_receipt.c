@@ -18,6 +18,21 @@ static const char **document_cells(struct form_doc *doc, const json_t *docs, siz
     return doc->failed ? NULL : cells;
 }
 
+/* Where and how the citizen follows the dossier. Three short lines at most: a receipt for a
+ * usual checklist (three papers) then still holds on one A5 page a copy, signatures
+ * included. The PIN goes on the applicant's copy only: the centre's copy is filed on paper,
+ * and staff can print the receipt again. */
+static void lookup_lines(struct form_doc *doc, const char *url, const char *pin)
+{
+    form_field(doc, "7. Tra cứu hồ sơ tại:", url);
+    if (*pin == '\0')
+        return;
+    form_field(doc, "Mã tra cứu (PIN):", pin);
+    const struct form_style note = { doc->body_pt - 2, 0, 1, FORM_LEFT };
+    form_para(doc, "Nhập Mã hồ sơ và Mã tra cứu tại địa chỉ trên hoặc quét mã QR; giữ kín mã tra cứu.",
+              &note);
+}
+
 static const char *const copy_markers[] = { "Liên 1: Lưu", "Liên 2: Giao người nộp" };
 
 int form01_render(struct form_doc *doc, const json_t *data)
@@ -36,6 +51,7 @@ int form01_render(struct form_doc *doc, const json_t *data)
     const char *book = form_get(doc, data, "register_book", 1);
     const char *line = form_get(doc, data, "register_line", 1);
     const char *officer = form_get(doc, data, "officer_name", 1);
+    const char *pin = form_get(doc, data, "lookup_pin", 0);
     if (doc->failed)
         return -1;
     int first = 0, last = 1;
@@ -77,6 +93,7 @@ int form01_render(struct form_doc *doc, const json_t *data)
         form_field(doc, "4. Thời gian nhận hồ sơ:", received);
         form_field(doc, "5. Thời gian trả kết quả giải quyết hồ sơ:", appointment);
         form_field(doc, "6. Đăng ký nhận kết quả tại:", place);
+        lookup_lines(doc, c.lookup_url, k == 1 ? pin : "");
         const char *reg[4] = { "Vào Sổ theo dõi hồ sơ, Quyển số:", book, "Số thứ tự:", line };
         form_fields(doc, reg, 2);
         form_signatures(doc, sigs, 2);

@@ -1,4 +1,4 @@
-/* Dossiers on SQLite: creation with the daily sequence and PIN hash, reads, lists, status
+/* Dossiers on SQLite: creation with the daily sequence and PIN (hashed and sealed), reads, lists, status
  * changes with their side rows, pages; each change with its audit event in one transaction. */
 #include "store_dossiers.h"
 
@@ -20,48 +20,25 @@ void dossier_row_clear(dossier_row *row)
     row->details = NULL;
 }
 
-static int fail(sqlite3 *db, const char *what, char *err, size_t errlen)
+/* Reads the per-database PIN key (meta 'pin_key', 32 random bytes in hex) without
+ * creating it: 1 read, 0 there is none yet (or it is malformed), -1 on a read error. */
+static int pin_key_read(sqlite3 *db, unsigned char key[DOSSIER_PIN_KEY_BYTES])
 {
-    if (err != NULL && errlen > 0)
-        snprintf(err, errlen, "%s: %s", what, db != NULL ? sqlite3_errmsg(db) : "no store");
-    return -1;
-}
-
-static int bind_opt(sqlite3_stmt *stmt, int i, const char *text)
-{
-    return text != NULL ? sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT)
-                        : sqlite3_bind_null(stmt, i);
-}
-
-/* Prepares sql and binds texts[0..n) as ?1..?n (NULL binds NULL). NULL on error. */
-static sqlite3_stmt *prepare_bound(sqlite3 *db, const char *sql, const char *const *texts, int n)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        sqlite3_finalize(stmt);
-        return NULL;
-    }
-    for (int i = 0; i < n; i++)
-        if (bind_opt(stmt, i + 1, texts[i]) != SQLITE_OK) {
-            sqlite3_finalize(stmt);
-            return NULL;
-        }
-    return stmt;
-}
-
-/* Runs a writing statement with text parameters; 0 when done, -1 otherwise. */
-static int exec_texts(sqlite3 *db, const char *sql, const char *const *texts, int n)
-{
-    sqlite3_stmt *stmt = prepare_bound(db, sql, texts, n);
+    sqlite3_stmt *stmt = store_sqlite_prepare(db, "SELECT value FROM meta WHERE key = 'pin_key'", NULL, 0);
     if (stmt == NULL)
         return -1;
-    int rc = sqlite3_step(stmt);
+    int rc = sqlite3_step(stmt), found = rc == SQLITE_DONE ? 0 : -1;
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(stmt, 0);
+        size_t got = 0;
+        found = v != NULL && sodium_hex2bin(key, DOSSIER_PIN_KEY_BYTES, v, strlen(v), NULL, &got, NULL) == 0 &&
+                got == DOSSIER_PIN_KEY_BYTES;
+    }
     sqlite3_finalize(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return found;
 }
 
-/* The per-database PIN key (meta 'pin_key', 32 random bytes in hex), created on first
- * use inside the caller's transaction. 0 or -1. */
+/* The per-database PIN key, created on first use inside the caller's transaction. 0 or -1. */
 static int pin_key(sqlite3 *db, unsigned char key[DOSSIER_PIN_KEY_BYTES])
 {
     unsigned char fresh[DOSSIER_PIN_KEY_BYTES];
@@ -70,32 +47,22 @@ static int pin_key(sqlite3 *db, unsigned char key[DOSSIER_PIN_KEY_BYTES])
     sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
     sodium_memzero(fresh, sizeof fresh);
     const char *put[] = {hex};
-    if (exec_texts(db, "INSERT INTO meta (key, value) VALUES ('pin_key', ?1) "
-                       "ON CONFLICT (key) DO NOTHING", put, 1) != 0)
+    if (store_sqlite_exec(db, "INSERT INTO meta (key, value) VALUES ('pin_key', ?1) "
+                              "ON CONFLICT (key) DO NOTHING", put, 1) != 0)
         return -1;
     sodium_memzero(hex, sizeof hex);
-    sqlite3_stmt *stmt = prepare_bound(db, "SELECT value FROM meta WHERE key = 'pin_key'", NULL, 0);
-    int rc = -1;
-    if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(stmt, 0);
-        size_t got = 0;
-        if (v != NULL && sodium_hex2bin(key, DOSSIER_PIN_KEY_BYTES, v, strlen(v), NULL, &got, NULL) == 0 &&
-            got == DOSSIER_PIN_KEY_BYTES)
-            rc = 0;
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    return pin_key_read(db, key) == 1 ? 0 : -1;
 }
 
 /* The next daily sequence number of (agency, day); -1 on error. */
 static int next_sequence(sqlite3 *db, const char *agency, const char *day)
 {
     const char *p[] = {agency, day};
-    sqlite3_stmt *stmt = prepare_bound(db,
-                                       "INSERT INTO daily_sequences (agency_code, day, last) "
-                                       "VALUES (?1, ?2, 1) ON CONFLICT (agency_code, day) "
-                                       "DO UPDATE SET last = last + 1 RETURNING last",
-                                       p, 2);
+    sqlite3_stmt *stmt = store_sqlite_prepare(db,
+                                              "INSERT INTO daily_sequences (agency_code, day, last) "
+                                              "VALUES (?1, ?2, 1) ON CONFLICT (agency_code, day) "
+                                              "DO UPDATE SET last = last + 1 RETURNING last",
+                                              p, 2);
     if (stmt == NULL)
         return -1;
     int seq = -1;
@@ -132,26 +99,27 @@ static int create_in_tx(sqlite3 *db, store *st, const dossier_intake *in, char *
     }
     const char *ver[] = {in->procedure_code, in->procedure_effective_from, in->procedure_digest,
                          in->procedure_json};
-    if (exec_texts(db, "INSERT INTO procedure_versions (code, effective_from, digest, json) "
-                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code, digest) DO NOTHING", ver, 4) != 0)
-        return fail(db, "cannot record the procedure version", err, errlen);
+    if (store_sqlite_exec(db, "INSERT INTO procedure_versions (code, effective_from, digest, json) "
+                              "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code, digest) DO NOTHING", ver, 4) != 0)
+        return store_sqlite_fail(db, "cannot record the procedure version", err, errlen);
     int seq = next_sequence(db, in->agency_code, day);
     if (seq < 0)
-        return fail(db, "cannot take the daily sequence number", err, errlen);
+        return store_sqlite_fail(db, "cannot take the daily sequence number", err, errlen);
     if (dossier_code_format(in->agency_code, d, seq, code, DOSSIER_CODE_MAX) != 0) {
         snprintf(err, errlen, "cannot make a dossier code (agency '%s', number %d of the day; "
                  "at most %d a day)", in->agency_code, seq, DOSSIER_SEQUENCE_MAX);
         return -1;
     }
     unsigned char key[DOSSIER_PIN_KEY_BYTES];
-    char pin_hash[DOSSIER_PIN_HASH_HEX];
+    char pin_hash[DOSSIER_PIN_HASH_HEX], pin_sealed[DOSSIER_PIN_SEALED_HEX];
     if (pin_key(db, key) != 0)
-        return fail(db, "cannot read the PIN key", err, errlen);
+        return store_sqlite_fail(db, "cannot read the PIN key", err, errlen);
     dossier_pin_generate(pin);
-    int hashed = dossier_pin_hash(key, code, pin, pin_hash);
+    int hashed = dossier_pin_hash(key, code, pin, pin_hash) == 0 &&
+                 dossier_pin_seal(key, code, pin, pin_sealed) == 0;
     sodium_memzero(key, sizeof key);
-    if (hashed != 0) {
-        snprintf(err, errlen, "cannot hash the PIN");
+    if (!hashed) {
+        snprintf(err, errlen, "cannot hash or seal the PIN");
         return -1;
     }
     const char *row[] = {code, in->agency_code, in->procedure_code, in->procedure_digest,
@@ -159,21 +127,23 @@ static int create_in_tx(sqlite3 *db, store *st, const dossier_intake *in, char *
                          in->applicant_name, in->applicant_id_number, in->applicant_phone,
                          in->applicant_email, in->applicant_address, in->applicant_json,
                          in->details_json != NULL ? in->details_json : "{}", pin_hash,
-                         in->received_at, in->actor, in->actor_name != NULL ? in->actor_name : ""};
-    if (exec_texts(db,
-                   "INSERT INTO dossiers (code, agency_code, procedure_code, procedure_digest,"
-                   " procedure_effective_from, department, status, channel, applicant_name,"
-                   " applicant_id_number, applicant_phone, applicant_email, applicant_address,"
-                   " applicant_json, details_json, pin_hash, received_at, received_by,"
-                   " received_by_name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                   " 'received', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?16, ?16)",
-                   row, 18) != 0)
-        return fail(db, "cannot insert the dossier", err, errlen);
+                         in->received_at, in->actor, in->actor_name != NULL ? in->actor_name : "",
+                         pin_sealed};
+    if (store_sqlite_exec(db,
+                          "INSERT INTO dossiers (code, agency_code, procedure_code, procedure_digest,"
+                          " procedure_effective_from, department, status, channel, applicant_name,"
+                          " applicant_id_number, applicant_phone, applicant_email, applicant_address,"
+                          " applicant_json, details_json, pin_hash, received_at, received_by,"
+                          " received_by_name, created_at, updated_at, pin_sealed) VALUES (?1, ?2, ?3, ?4,"
+                          " ?5, ?6, 'received', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+                          " ?16, ?16, ?19)",
+                          row, 19) != 0)
+        return store_sqlite_fail(db, "cannot insert the dossier", err, errlen);
     char *after = create_event_json(in, code);
     int rc = after != NULL ? audit_append(st, in->actor, "dossier.create", code, NULL, after) : -1;
     free(after);
     if (rc != 0)
-        return fail(db, "cannot append the audit event", err, errlen);
+        return store_sqlite_fail(db, "cannot append the audit event", err, errlen);
     return 0;
 }
 
@@ -200,10 +170,10 @@ int store_dossier_create(store *st, const dossier_intake *in, char code_out[DOSS
     }
     char code[DOSSIER_CODE_MAX], pin[7];
     if (store_begin(st) != 0)
-        return fail(db, "cannot start the transaction", err, errlen);
+        return store_sqlite_fail(db, "cannot start the transaction", err, errlen);
     if (create_in_tx(db, st, in, code, pin, err, errlen) != 0 || store_commit(st) != 0) {
         if (err[0] == '\0')
-            fail(db, "cannot commit", err, errlen);
+            store_sqlite_fail(db, "cannot commit", err, errlen);
         store_rollback(st);
         sodium_memzero(pin, sizeof pin);
         return -1;
@@ -234,7 +204,7 @@ int store_dossier_get(store *st, const char *code, dossier_row *out)
         return -1;
     memset(out, 0, sizeof *out);
     const char *p[] = {code};
-    sqlite3_stmt *stmt = prepare_bound(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT id, code, agency_code, procedure_code, procedure_digest, procedure_effective_from,"
         " department, status, step_index, channel, supplement_count, received_at, accepted_at,"
@@ -284,7 +254,7 @@ int store_dossier_pin_check(store *st, const char *code, const char *pin)
     unsigned char key[DOSSIER_PIN_KEY_BYTES];
     char stored[DOSSIER_PIN_HASH_HEX] = "";
     const char *p[] = {code};
-    sqlite3_stmt *stmt = prepare_bound(db, "SELECT pin_hash FROM dossiers WHERE code = ?1", p, 1);
+    sqlite3_stmt *stmt = store_sqlite_prepare(db, "SELECT pin_hash FROM dossiers WHERE code = ?1", p, 1);
     if (stmt == NULL)
         return -1;
     int rc = sqlite3_step(stmt);
@@ -294,19 +264,9 @@ int store_dossier_pin_check(store *st, const char *code, const char *pin)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;
     /* Read the key without creating it: no dossier yet means no key, and no match. */
-    sqlite3_stmt *k = prepare_bound(db, "SELECT value FROM meta WHERE key = 'pin_key'", NULL, 0);
-    if (k == NULL)
-        return -1;
-    int have_key = 0;
-    if (sqlite3_step(k) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(k, 0);
-        size_t got = 0;
-        have_key = v != NULL && sodium_hex2bin(key, sizeof key, v, strlen(v), NULL, &got, NULL) == 0 &&
-                   got == sizeof key;
-    }
-    sqlite3_finalize(k);
-    if (!have_key)
-        return 0;
+    int have_key = pin_key_read(db, key);
+    if (have_key != 1)
+        return have_key;
     /* Compare even when the code is unknown, so both answers take the same time. */
     bool ok = dossier_pin_matches(key, code, pin, rc == SQLITE_ROW ? stored :
                                   "0000000000000000000000000000000000000000000000000000000000000000");
@@ -314,50 +274,30 @@ int store_dossier_pin_check(store *st, const char *code, const char *pin)
     return ok && rc == SQLITE_ROW ? 1 : 0;
 }
 
-/* The rows of a query as an array of objects keyed by column name; integers stay
- * integers, columns named *_json are parsed. NULL on error. */
-static json_t *rows_json(sqlite3_stmt *stmt)
+int store_dossier_pin_reveal(store *st, const char *code, char pin_out[7])
 {
-    json_t *arr = json_array();
-    int rc = SQLITE_DONE;
-    while (arr != NULL && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        json_t *o = json_object();
-        int n = sqlite3_column_count(stmt);
-        for (int i = 0; o != NULL && i < n; i++) {
-            const char *name = sqlite3_column_name(stmt, i);
-            json_t *v;
-            size_t nl = strlen(name);
-            switch (sqlite3_column_type(stmt, i)) {
-            case SQLITE_NULL:
-                v = json_null();
-                break;
-            case SQLITE_INTEGER:
-                v = json_integer(sqlite3_column_int64(stmt, i));
-                break;
-            default: {
-                const char *t = (const char *)sqlite3_column_text(stmt, i);
-                if (nl > 5 && strcmp(name + nl - 5, "_json") == 0) {
-                    v = json_loads(t != NULL ? t : "null", JSON_DECODE_ANY, NULL);
-                    char key[64];
-                    snprintf(key, sizeof key, "%.*s", (int)(nl - 5), name);
-                    json_object_set_new(o, key, v != NULL ? v : json_null());
-                    continue;
-                }
-                v = json_string(t != NULL ? t : "");
-            }
-            }
-            json_object_set_new(o, name, v);
-        }
-        if (o == NULL || json_array_append_new(arr, o) != 0) {
-            json_decref(arr);
-            return NULL;
-        }
-    }
-    if (arr != NULL && rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
+    sqlite3 *db = store_sqlite_db(st);
+    if (pin_out != NULL)
+        pin_out[0] = '\0';
+    if (db == NULL || code == NULL || pin_out == NULL)
+        return -1;
+    const char *p[] = {code};
+    sqlite3_stmt *stmt = store_sqlite_prepare(db, "SELECT pin_sealed FROM dossiers WHERE code = ?1", p, 1);
+    if (stmt == NULL)
+        return -1;
+    char sealed[DOSSIER_PIN_SEALED_HEX] = "";
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+        copy_col(stmt, 0, sealed, sizeof sealed);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    if (sealed[0] == '\0')
+        return 0;
+    unsigned char key[DOSSIER_PIN_KEY_BYTES];
+    int opened = pin_key_read(db, key) == 1 && dossier_pin_unseal(key, code, sealed, pin_out) == 0;
+    sodium_memzero(key, sizeof key);
+    return opened ? 1 : -1;
 }
 
 int store_dossier_list(store *st, const char *status, const char *department, int limit,
@@ -368,7 +308,7 @@ int store_dossier_list(store *st, const char *status, const char *department, in
         return -1;
     *out = NULL;
     const char *p[] = {status, department};
-    sqlite3_stmt *stmt = prepare_bound(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT code, procedure_code AS procedure, department, status, channel, applicant_name,"
         " received_at, appointment_at, due_at, supplement_count FROM dossiers"
@@ -379,7 +319,7 @@ int store_dossier_list(store *st, const char *status, const char *department, in
         sqlite3_finalize(stmt);
         return -1;
     }
-    *out = rows_json(stmt);
+    *out = store_sqlite_rows(stmt, true);
     sqlite3_finalize(stmt);
     return *out != NULL ? 0 : -1;
 }
@@ -407,10 +347,10 @@ int store_dossier_related(store *st, long long dossier_id, json_t **out)
         return -1;
     *out = json_object();
     for (size_t i = 0; *out != NULL && i < sizeof parts / sizeof parts[0]; i++) {
-        sqlite3_stmt *stmt = prepare_bound(db, parts[i].sql, NULL, 0);
+        sqlite3_stmt *stmt = store_sqlite_prepare(db, parts[i].sql, NULL, 0);
         json_t *rows = NULL;
         if (stmt != NULL && sqlite3_bind_int64(stmt, 1, dossier_id) == SQLITE_OK)
-            rows = rows_json(stmt);
+            rows = store_sqlite_rows(stmt, true);
         sqlite3_finalize(stmt);
         if (rows == NULL || json_object_set_new(*out, parts[i].key, rows) != 0) {
             json_decref(*out);
@@ -428,7 +368,7 @@ int store_procedure_version_json(store *st, const char *code, const char *digest
     *out = NULL;
     const char *p[] = {code, digest};
     sqlite3_stmt *stmt =
-        prepare_bound(db, "SELECT json FROM procedure_versions WHERE code = ?1 AND digest = ?2", p, 2);
+        store_sqlite_prepare(db, "SELECT json FROM procedure_versions WHERE code = ?1 AND digest = ?2", p, 2);
     if (stmt == NULL)
         return -1;
     int rc = sqlite3_step(stmt);
@@ -448,7 +388,7 @@ static int read_state(sqlite3 *db, const char *code, long long *id, dossier_stat
                       int *supplements, int *step)
 {
     const char *p[] = {code};
-    sqlite3_stmt *stmt = prepare_bound(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db, "SELECT id, status, supplement_count, step_index FROM dossiers WHERE code = ?1", p, 1);
     if (stmt == NULL)
         return -1;
@@ -522,7 +462,7 @@ static store_change_result change_in_tx(sqlite3 *db, store *st, const dossier_ch
     int supplements = 0, step = 0;
     int found = read_state(db, c->code, &id, &now, &supplements, &step);
     if (found < 0)
-        return fail(db, "cannot read the dossier", err, errlen);
+        return store_sqlite_fail(db, "cannot read the dossier", err, errlen);
     if (found == 0)
         return STORE_CHANGE_NOT_FOUND;
     if (now != c->from)
@@ -535,17 +475,17 @@ static store_change_result change_in_tx(sqlite3 *db, store *st, const dossier_ch
     const char *p[] = {dossier_status_name(c->to), step_text, c->accepted_at, c->appointment_at,
                        c->due_at, c->transferred_at, c->result_at, c->returned_at, c->closed_at,
                        c->supplement != NULL ? "1" : "0", c->at, c->code};
-    if (exec_texts(db,
-                   "UPDATE dossiers SET status = ?1, step_index = CAST(?2 AS INTEGER),"
-                   " accepted_at = COALESCE(?3, accepted_at),"
-                   " appointment_at = COALESCE(?4, appointment_at), due_at = COALESCE(?5, due_at),"
-                   " transferred_at = COALESCE(?6, transferred_at),"
-                   " result_at = COALESCE(?7, result_at), returned_at = COALESCE(?8, returned_at),"
-                   " closed_at = COALESCE(?9, closed_at),"
-                   " supplement_count = supplement_count + CAST(?10 AS INTEGER), updated_at = ?11"
-                   " WHERE code = ?12",
-                   p, 12) != 0)
-        return fail(db, "cannot update the dossier", err, errlen);
+    if (store_sqlite_exec(db,
+                          "UPDATE dossiers SET status = ?1, step_index = CAST(?2 AS INTEGER),"
+                          " accepted_at = COALESCE(?3, accepted_at),"
+                          " appointment_at = COALESCE(?4, appointment_at), due_at = COALESCE(?5, due_at),"
+                          " transferred_at = COALESCE(?6, transferred_at),"
+                          " result_at = COALESCE(?7, result_at), returned_at = COALESCE(?8, returned_at),"
+                          " closed_at = COALESCE(?9, closed_at),"
+                          " supplement_count = supplement_count + CAST(?10 AS INTEGER), updated_at = ?11"
+                          " WHERE code = ?12",
+                          p, 12) != 0)
+        return store_sqlite_fail(db, "cannot update the dossier", err, errlen);
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", id);
     const char *name = c->actor_name != NULL ? c->actor_name : "";
@@ -553,33 +493,33 @@ static store_change_result change_in_tx(sqlite3 *db, store *st, const dossier_ch
         const dossier_supplement *s = c->supplement;
         const char *q[] = {idtext, s->items_json, s->note, s->source, c->actor, name, c->at,
                            s->override_by};
-        if (exec_texts(db,
-                       "INSERT INTO supplements (dossier_id, items_json, note, source,"
-                       " requested_by, requested_by_name, requested_at, override_by)"
-                       " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                       q, 8) != 0)
-            return fail(db, "cannot record the supplement request", err, errlen);
+        if (store_sqlite_exec(db,
+                              "INSERT INTO supplements (dossier_id, items_json, note, source,"
+                              " requested_by, requested_by_name, requested_at, override_by)"
+                              " VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                              q, 8) != 0)
+            return store_sqlite_fail(db, "cannot record the supplement request", err, errlen);
         *side_id = sqlite3_last_insert_rowid(db);
     }
     if (c->from == DOSSIER_SUPPLEMENT_REQUESTED) {
         const char *q[] = {c->at, idtext};
-        if (exec_texts(db, "UPDATE supplements SET answered_at = ?1 WHERE dossier_id ="
-                           " CAST(?2 AS INTEGER) AND answered_at IS NULL", q, 2) != 0)
-            return fail(db, "cannot close the supplement request", err, errlen);
+        if (store_sqlite_exec(db, "UPDATE supplements SET answered_at = ?1 WHERE dossier_id ="
+                                  " CAST(?2 AS INTEGER) AND answered_at IS NULL", q, 2) != 0)
+            return store_sqlite_fail(db, "cannot close the supplement request", err, errlen);
     }
     if (c->refusal_reason != NULL) {
         const char *q[] = {idtext, c->refusal_reason, c->actor, name, c->at};
-        if (exec_texts(db,
-                       "INSERT INTO refusals (dossier_id, reason, refused_by, refused_by_name,"
-                       " refused_at) VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5)",
-                       q, 5) != 0)
-            return fail(db, "cannot record the refusal", err, errlen);
+        if (store_sqlite_exec(db,
+                              "INSERT INTO refusals (dossier_id, reason, refused_by, refused_by_name,"
+                              " refused_at) VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5)",
+                              q, 5) != 0)
+            return store_sqlite_fail(db, "cannot record the refusal", err, errlen);
         *side_id = sqlite3_last_insert_rowid(db);
     }
     if (c->payment != NULL && store_payment_record_in_tx(st, id, c->payment, c->actor, c->at) != 0)
-        return fail(db, "cannot record the payment", err, errlen);
+        return store_sqlite_fail(db, "cannot record the payment", err, errlen);
     if (change_event(st, c, step, new_step, *side_id) != 0)
-        return fail(db, "cannot append the audit event", err, errlen);
+        return store_sqlite_fail(db, "cannot append the audit event", err, errlen);
     return STORE_CHANGE_OK;
 }
 
@@ -626,12 +566,12 @@ store_change_result store_dossier_change(store *st, const dossier_change *c, lon
         return STORE_CHANGE_ERROR;
     }
     if (store_begin(st) != 0) {
-        fail(db, "cannot start the transaction", err, errlen);
+        store_sqlite_fail(db, "cannot start the transaction", err, errlen);
         return STORE_CHANGE_ERROR;
     }
     store_change_result r = change_in_tx(db, st, c, &side, err, errlen);
     if (r == STORE_CHANGE_OK && store_commit(st) != 0) {
-        fail(db, "cannot commit", err, errlen);
+        store_sqlite_fail(db, "cannot commit", err, errlen);
         r = STORE_CHANGE_ERROR;
     }
     if (r != STORE_CHANGE_OK) {
@@ -655,7 +595,7 @@ store_change_result store_page_add(store *st, const char *code, const char *cont
     char size_text[24];
     snprintf(size_text, sizeof size_text, "%lld", size);
     const char *p[] = {code, content_type, sha256_hex, size_text, path, at, actor};
-    sqlite3_stmt *stmt = prepare_bound(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "INSERT INTO pages (dossier_id, seq, content_type, sha256, size, path, created_at, created_by)"
         " SELECT d.id, 1 + COALESCE((SELECT MAX(seq) FROM pages WHERE dossier_id = d.id), 0),"

@@ -56,9 +56,10 @@ typedef struct dossier_intake {
 
 /* Creates the dossier in one BEGIN IMMEDIATE transaction: takes the next daily sequence
  * number of (agency, day) — so concurrent creators get unique, gapless numbers and a
- * failed creation gives its number back —, makes a PIN and stores only its keyed hash,
+ * failed creation gives its number back —, makes a PIN and stores its keyed hash (what
+ * lookups check) and its sealed copy (for reprinting Form 01, store_dossier_pin_reveal),
  * inserts the row and the audit event "dossier.create". On success code_out holds the
- * code and pin_out the PIN (shown once, never stored). Returns 0, or -1 with an English
+ * code and pin_out the PIN (never stored in clear). Returns 0, or -1 with an English
  * reason in err and nothing written. */
 int store_dossier_create(store *st, const dossier_intake *in, char code_out[DOSSIER_CODE_MAX],
                          char pin_out[7], char *err, size_t errlen);
@@ -187,5 +188,12 @@ int store_supplement_latest(store *st, long long dossier_id, char source[16],
  * the schema); the caller then rolls back. (store_return.c) */
 int store_payment_record_in_tx(store *st, long long dossier_id, const dossier_payment *p,
                                const char *actor, const char *at);
+
+/* The dossier's lookup PIN, opened from its sealed copy (core/dossier.h dossier_pin_seal),
+ * for printing Form 01 only; never put it in a JSON view. 1 and the PIN in pin_out, 0 (pin_out
+ * "") when the dossier does not exist or was received before PINs were kept sealed, -1
+ * (pin_out "") on a read error or a sealed value that does not open (altered, copied from
+ * another dossier, or the meta 'pin_key' changed). */
+int store_dossier_pin_reveal(store *st, const char *code, char pin_out[7]);
 
 #endif

@@ -19,7 +19,7 @@ int store_lookup_throttle(store *st, const char *ip, time_t now)
     const char *p[] = {ip_key(ip)};
     /* The LOOKUP_MAX_FAILURES-th newest failure in the window: while it is there the
      * address is throttled, and it leaves the window first among those that count. */
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db, "SELECT at FROM lookup_attempts WHERE ip = ?1 AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET ?3",
         p, 1);
     if (stmt == NULL || sqlite3_bind_int64(stmt, 2, (sqlite3_int64)(now - LOOKUP_WINDOW_SECONDS)) != SQLITE_OK ||
@@ -46,16 +46,17 @@ int store_lookup_failure(store *st, const char *ip, time_t now)
     snprintf(old, sizeof old, "%lld", (long long)(now - LOOKUP_WINDOW_SECONDS));
     const char *p[] = {ip_key(ip), at};
     const char *q[] = {old};
-    if (reports_exec(db, "INSERT INTO lookup_attempts (ip, at) VALUES (?1, CAST(?2 AS INTEGER))", p, 2) != 0)
+    if (store_sqlite_exec(db, "INSERT INTO lookup_attempts (ip, at) VALUES (?1, CAST(?2 AS INTEGER))",
+                          p, 2) != 0)
         return -1;
-    return reports_exec(db, "DELETE FROM lookup_attempts WHERE at <= CAST(?1 AS INTEGER)", q, 1);
+    return store_sqlite_exec(db, "DELETE FROM lookup_attempts WHERE at <= CAST(?1 AS INTEGER)", q, 1);
 }
 
 /* The dossier's history as public steps: what happened and when, never who or why. */
 static json_t *public_steps(sqlite3 *db, const char *code)
 {
     const char *p[] = {code};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT action, substr(at, 1, 16) AS at,"
         " CASE WHEN action = 'dossier.step' OR action = 'dossier.done'"
@@ -65,7 +66,7 @@ static json_t *public_steps(sqlite3 *db, const char *code)
         p, 1);
     if (stmt == NULL)
         return NULL;
-    json_t *rows = reports_rows(stmt);
+    json_t *rows = store_sqlite_rows(stmt, false);
     sqlite3_finalize(stmt);
     size_t i;
     json_t *row;
@@ -83,7 +84,7 @@ int store_lookup_public(store *st, const char *code, json_t **out)
         return -1;
     *out = NULL;
     const char *p[] = {code};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT d.id, d.code, d.status, d.procedure_code AS procedure, d.procedure_digest,"
         " d.received_at, d.appointment_at, d.appointment_at AS original_appointment_at,"
@@ -94,7 +95,7 @@ int store_lookup_public(store *st, const char *code, json_t **out)
     if (stmt == NULL)
         return -1;
     int rc = sqlite3_step(stmt);
-    json_t *o = rc == SQLITE_ROW ? reports_row(stmt) : NULL;
+    json_t *o = rc == SQLITE_ROW ? store_sqlite_row(stmt, false) : NULL;
     sqlite3_finalize(stmt);
     if (rc == SQLITE_DONE)
         return 0;
@@ -133,7 +134,7 @@ static int rating_event(store *st, const char *code, const dossier_rating *r)
 static store_rating_result rating_in_tx(sqlite3 *db, store *st, const char *code, const dossier_rating *r)
 {
     const char *p[] = {code};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT d.id, d.status, EXISTS (SELECT 1 FROM ratings r WHERE r.dossier_id = d.id)"
         " FROM dossiers d WHERE d.code = ?1",
@@ -165,11 +166,11 @@ static store_rating_result rating_in_tx(sqlite3 *db, store *st, const char *code
     snprintf(a, sizeof a, "%d", r->attitude);
     snprintf(v, sizeof v, "%d", r->visits);
     const char *q[] = {idtext, s, o, a, v, r->comment, r->at};
-    if (reports_exec(db,
-                     "INSERT INTO ratings (dossier_id, satisfaction, on_time, attitude, visits,"
-                     " comment, rated_at) VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),"
-                     " CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), CAST(?5 AS INTEGER), ?6, ?7)",
-                     q, 7) != 0 ||
+    if (store_sqlite_exec(db,
+                          "INSERT INTO ratings (dossier_id, satisfaction, on_time, attitude, visits,"
+                          " comment, rated_at) VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),"
+                          " CAST(?3 AS INTEGER), CAST(?4 AS INTEGER), CAST(?5 AS INTEGER), ?6, ?7)",
+                          q, 7) != 0 ||
         rating_event(st, code, r) != 0)
         return STORE_RATING_ERROR;
     return STORE_RATING_OK;

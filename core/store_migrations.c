@@ -35,6 +35,12 @@ const char *const store_migrations[] = {
 
     /* 5: payment details at return, failed public lookups (store_schema_reports.c). */
     store_schema_reports,
+
+    /* 6: the sealed lookup PIN that Form 01 prints (store_schema_receipt.c). */
+    store_schema_receipt,
+
+    /* 7: motcua-scand's jobs, per-page results and completeness verdicts (store_schema_scan.c). */
+    store_schema_scan,
 };
 
 const int store_migration_count = (int)(sizeof store_migrations / sizeof store_migrations[0]);

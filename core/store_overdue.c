@@ -37,7 +37,7 @@ int store_overdue_list(store *st, const char *now, const char *horizon, const ch
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit);
     const char *p[] = {now, horizon, department, lim};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT id AS dossier_id, code, procedure_code AS procedure, department, status,"
         " applicant_name, received_at, appointment_at, COALESCE(due_at, appointment_at) AS due_at,"
@@ -49,7 +49,7 @@ int store_overdue_list(store *st, const char *now, const char *horizon, const ch
         p, 4);
     if (stmt == NULL)
         return -1;
-    json_t *rows = reports_rows(stmt);
+    json_t *rows = store_sqlite_rows(stmt, false);
     sqlite3_finalize(stmt);
     if (rows == NULL || attach_apologies(db, rows) != 0) {
         json_decref(rows);
@@ -62,7 +62,7 @@ int store_overdue_list(store *st, const char *now, const char *horizon, const ch
 int reports_apology_get(sqlite3 *db, long long dossier_id, json_t **out)
 {
     *out = NULL;
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT id AS number, reason, new_appointment_at, issued_at, signed_by FROM apologies"
         " WHERE dossier_id = ?1",
@@ -73,7 +73,7 @@ int reports_apology_get(sqlite3 *db, long long dossier_id, json_t **out)
     }
     int rc = sqlite3_step(stmt), found = -1;
     if (rc == SQLITE_ROW) {
-        *out = reports_row(stmt);
+        *out = store_sqlite_row(stmt, false);
         found = *out != NULL ? 1 : -1;
     } else if (rc == SQLITE_DONE) {
         found = 0;
@@ -108,18 +108,18 @@ static store_apology_result apology_in_tx(sqlite3 *db, store *st, const dossier_
                                           long long *number, char *err, size_t errlen)
 {
     const char *p[] = {ap->code};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT d.id, d.status, d.appointment_at, (SELECT count(*) FROM apologies a"
         " WHERE a.dossier_id = d.id) FROM dossiers d WHERE d.code = ?1",
         p, 1);
     if (stmt == NULL)
-        return reports_fail(db, "cannot read the dossier", err, errlen);
+        return store_sqlite_fail(db, "cannot read the dossier", err, errlen);
     int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(stmt);
         return rc == SQLITE_DONE ? STORE_APOLOGY_NOT_FOUND
-                                 : reports_fail(db, "cannot read the dossier", err, errlen);
+                                 : store_sqlite_fail(db, "cannot read the dossier", err, errlen);
     }
     long long id = sqlite3_column_int64(stmt, 0);
     dossier_status status;
@@ -142,17 +142,17 @@ static store_apology_result apology_in_tx(sqlite3 *db, store *st, const dossier_
     snprintf(idtext, sizeof idtext, "%lld", id);
     const char *signer = ap->actor_name != NULL && ap->actor_name[0] != '\0' ? ap->actor_name : ap->actor;
     const char *q[] = {idtext, ap->reason, ap->new_appointment_at, signer, ap->at};
-    if (reports_exec(db,
-                     "INSERT INTO apologies (dossier_id, reason, new_appointment_at, signed_by,"
-                     " issued_at) VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5)",
-                     q, 5) != 0)
-        return reports_fail(db, "cannot record the apology", err, errlen);
+    if (store_sqlite_exec(db,
+                          "INSERT INTO apologies (dossier_id, reason, new_appointment_at, signed_by,"
+                          " issued_at) VALUES (CAST(?1 AS INTEGER), ?2, ?3, ?4, ?5)",
+                          q, 5) != 0)
+        return store_sqlite_fail(db, "cannot record the apology", err, errlen);
     *number = sqlite3_last_insert_rowid(db);
     const char *u[] = {ap->at, ap->code};
-    if (reports_exec(db, "UPDATE dossiers SET updated_at = ?1 WHERE code = ?2", u, 2) != 0)
-        return reports_fail(db, "cannot touch the dossier", err, errlen);
+    if (store_sqlite_exec(db, "UPDATE dossiers SET updated_at = ?1 WHERE code = ?2", u, 2) != 0)
+        return store_sqlite_fail(db, "cannot touch the dossier", err, errlen);
     if (apology_event(st, ap, *number) != 0)
-        return reports_fail(db, "cannot append the audit event", err, errlen);
+        return store_sqlite_fail(db, "cannot append the audit event", err, errlen);
     return STORE_APOLOGY_OK;
 }
 
@@ -173,12 +173,12 @@ store_apology_result store_apology_add(store *st, const dossier_apology *ap, lon
         return STORE_APOLOGY_ERROR;
     }
     if (store_begin(st) != 0) {
-        reports_fail(db, "cannot start the transaction", err, errlen);
+        store_sqlite_fail(db, "cannot start the transaction", err, errlen);
         return STORE_APOLOGY_ERROR;
     }
     store_apology_result r = apology_in_tx(db, st, ap, &n, err, errlen);
     if (r == STORE_APOLOGY_OK && store_commit(st) != 0) {
-        reports_fail(db, "cannot commit", err, errlen);
+        store_sqlite_fail(db, "cannot commit", err, errlen);
         r = STORE_APOLOGY_ERROR;
     }
     if (r != STORE_APOLOGY_OK) {

@@ -22,9 +22,9 @@ int store_payment_record_in_tx(store *st, long long dossier_id, const dossier_pa
     snprintf(idtext, sizeof idtext, "%lld", dossier_id);
     snprintf(amount, sizeof amount, "%lld", p->amount);
     const char *q[] = {idtext, amount, actor, at, p->fee_name, p->receipt_number, p->method};
-    return reports_exec(db,
-                        "INSERT INTO payments (dossier_id, amount, collected_by, collected_at, fee_name,"
-                        " receipt_number, method) VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),"
-                        " ?3, ?4, ?5, ?6, ?7)",
-                        q, 7);
+    return store_sqlite_exec(db,
+                             "INSERT INTO payments (dossier_id, amount, collected_by, collected_at, fee_name,"
+                             " receipt_number, method) VALUES (CAST(?1 AS INTEGER), CAST(?2 AS INTEGER),"
+                             " ?3, ?4, ?5, ?6, ?7)",
+                             q, 7);
 }

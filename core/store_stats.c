@@ -71,7 +71,7 @@ int store_stats(store *st, const char *from, const char *to, const char *now, js
     if (from == NULL || to == NULL || now == NULL)
         return -1;
     const char *p[] = {from, to, now};
-    sqlite3_stmt *stmt = reports_prepare(db, stats_sql, p, 3);
+    sqlite3_stmt *stmt = store_sqlite_prepare(db, stats_sql, p, 3);
     if (stmt == NULL)
         return -1;
     json_t *totals = json_object(), *depts = json_array(), *procs = json_array();
@@ -116,7 +116,7 @@ int store_register(store *st, const char *from, const char *to, int limit, json_
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit + 1);
     const char *p[] = {from, to, lim};
-    sqlite3_stmt *stmt = reports_prepare(
+    sqlite3_stmt *stmt = store_sqlite_prepare(
         db,
         "SELECT d.code AS dossier_code, d.procedure_code AS procedure,"
         " json_extract(v.json, '$.sets') AS sets, d.applicant_name, d.applicant_address,"
@@ -132,7 +132,7 @@ int store_register(store *st, const char *from, const char *to, int limit, json_
         p, 3);
     if (stmt == NULL)
         return -1;
-    json_t *rows = reports_rows(stmt);
+    json_t *rows = store_sqlite_rows(stmt, false);
     sqlite3_finalize(stmt);
     if (rows == NULL)
         return -1;

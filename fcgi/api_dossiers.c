@@ -39,6 +39,22 @@ void api_reply_not_allowed(request *req, const dossier_row *row)
     response_error(req, 409, "transition_not_allowed", msg);
 }
 
+dossier_change api_dossier_change(const dossier_row *row, const dossier_transition *t,
+                                  const auth_user *user, const char *at, int step_index)
+{
+    dossier_change c = {.code = row->code, .from = t->from, .to = t->to, .step_index = step_index,
+                        .audit_action = t->audit_action, .actor = user->username,
+                        .actor_name = user->full_name, .at = at};
+    return c;
+}
+
+void api_dossier_release(dossier_row *row, json_t *rules, json_t *body)
+{
+    json_decref(rules);
+    json_decref(body);
+    dossier_row_clear(row);
+}
+
 bool api_dossier_load(app *a, request *req, const auth_user *user, dossier_row *row)
 {
     const char *code = request_path_param(req, "code");

@@ -44,8 +44,21 @@ const dossier_transition *api_allowed_transition(request *req, const dossier_row
  * sent something, false for STORE_CHANGE_OK (nothing sent). */
 bool api_reply_change(request *req, store_change_result r, const char *err);
 
+/* The change that takes row through t, made by user at `at` (kept by pointer: it must outlive
+ * the change), to step_index (-1: the step stays as stored). Every other field is unset, for
+ * the caller to fill in. */
+dossier_change api_dossier_change(const dossier_row *row, const dossier_transition *t,
+                                  const auth_user *user, const char *at, int step_index);
+
+/* Releases what a dossier handler took: rules and body (either may be NULL) and the row. */
+void api_dossier_release(dossier_row *row, json_t *rules, json_t *body);
+
 /* Sends 200 with the dossier's new state, merged with extra (stolen; may be NULL). */
 void api_reply_state(app *a, request *req, const char *code, json_t *extra);
+
+/* api_reply_state with "forms": [the URL of printable form number `form` of the dossier]
+ * added to extra (stolen; may be NULL). */
+void api_reply_state_form(app *a, request *req, const char *code, int form, json_t *extra);
 
 /* An optional text member key of at most 2000 bytes into *out (NULL when absent); false
  * after a 422. */

@@ -2,6 +2,7 @@
  * from the store and the rules in force at intake, rendered by core/forms. */
 #include "api_dossiers.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,14 @@ static json_t *form_date(const char *stored)
     return json_string(buf + 6);
 }
 
-/* The public lookup address printed in the QR code: this site's lookup page. */
-static void lookup_url(request *req, char *out, size_t len)
+/* The public lookup address printed on the forms and in their QR code: [centre] lookup_url,
+ * else this site's lookup page as the request names it. */
+static void lookup_url(const app *a, request *req, char *out, size_t len)
 {
+    if (a->cfg->lookup_url != NULL) {
+        snprintf(out, len, "%s", a->cfg->lookup_url);
+        return;
+    }
     const char *scheme = request_env(req, "REQUEST_SCHEME");
     const char *host = request_env(req, "HTTP_HOST");
     if (host == NULL || host[0] == '\0' || strchr(host, '|') != NULL || strchr(host, '/') != NULL)
@@ -53,7 +59,7 @@ static json_t *form_common(app *a, request *req, const dossier_row *row)
 {
     const cat_procedure *p = catalogue_find(a->cat, row->procedure_code);
     char url[300];
-    lookup_url(req, url, sizeof url);
+    lookup_url(a, req, url, sizeof url);
     return json_pack("{s:{s:s},s:s,s:{s:s,s:s},s:{s:s,s:s?,s:s?,s:s?},s:s}", "agency", "name",
                      a->cfg->centre_name, "dossier_code", row->code, "procedure", "code",
                      row->procedure_code, "name", p != NULL ? p->name : row->procedure_code,
@@ -90,7 +96,9 @@ static json_t *form01(const dossier_row *row, const json_t *rules, json_t *d)
     }
     char limit[128], book[64];
     time_limit_text(rules, limit, sizeof limit);
-    snprintf(book, sizeof book, "Sổ theo dõi hồ sơ năm %.4s", row->received_at);
+    /* One register a year (Form 06): the book is named by its year, which keeps "Vào Sổ theo
+     * dõi hồ sơ, Quyển số: 2025  Số thứ tự: 0007" on one line of the A5 receipt. */
+    snprintf(book, sizeof book, "%.4s", row->received_at);
     json_object_set_new(d, "documents", docs);
     json_object_set(d, "sets", json_object_get(rules, "sets"));
     json_object_set_new(d, "time_limit_text", json_string(limit));
@@ -104,6 +112,23 @@ static json_t *form01(const dossier_row *row, const json_t *rules, json_t *d)
     json_object_set_new(d, "officer_name", json_string(row->received_by_name[0] ? row->received_by_name
                                                                                 : row->received_by));
     return d;
+}
+
+/* Adds the lookup PIN to Form 01's data (the only place it is ever opened). True when added
+ * or when the dossier has none kept (received before PINs were sealed: the receipt then
+ * shows the address alone); false after a 500 was sent. */
+static bool form01_pin(app *a, request *req, const dossier_row *row, json_t *d)
+{
+    char pin[7];
+    int rc = store_dossier_pin_reveal(a->st, row->code, pin);
+    if (rc < 0) {
+        api_reply_internal(req, "store: the sealed lookup PIN does not open", row->code);
+        return false;
+    }
+    if (rc == 1)
+        json_object_set_new(d, "lookup_pin", json_string(pin));
+    sodium_memzero(pin, sizeof pin);
+    return true;
 }
 
 /* The last element of related[key], or NULL. */
@@ -285,6 +310,10 @@ static void form_get(request *req, void *ctx)
         api_reply_internal(req, "store: cannot read dossier details", row.code);
     else if (rules != NULL && (data = form_data(a, req, n, &row, rules, related)) == NULL)
         response_error(req, 404, "form_not_applicable", not_yet[n]);
+    else if (data != NULL && n == 1 && !form01_pin(a, req, &row, data)) {
+        json_decref(data);
+        data = NULL;
+    }
     if (data != NULL) {
         unsigned char *pdf = NULL;
         size_t len = 0;
@@ -300,8 +329,7 @@ static void form_get(request *req, void *ctx)
     }
     json_decref(data);
     json_decref(related);
-    json_decref(rules);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, NULL);
 }
 
 void api_dossiers_forms_register(router *r, app *a)

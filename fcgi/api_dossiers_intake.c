@@ -2,6 +2,7 @@
  * department's send-back) and /refuse, decided by the transition table of core/dossier.c;
  * the helpers every status-changing handler shares. */
 #include "api_dossiers.h"
+#include "api_scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,16 @@ void api_reply_state(app *a, request *req, const char *code, json_t *extra)
     response_json(req, 200, out);
 }
 
+void api_reply_state_form(app *a, request *req, const char *code, int form, json_t *extra)
+{
+    char url[96];
+    snprintf(url, sizeof url, "/api/v1/dossiers/%s/forms/%02d.pdf", code, form);
+    if (extra == NULL)
+        extra = json_object();
+    json_object_set_new(extra, "forms", json_pack("[s]", url));
+    api_reply_state(a, req, code, extra);
+}
+
 /* The time limit of a rules object as a calendar limit; false if malformed. */
 static bool rules_limit(const json_t *rules, calendar_limit *limit)
 {
@@ -140,18 +151,14 @@ static void dossier_accept(request *req, void *ctx)
     }
     if (t != NULL) {
         dossier_now(now);
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to, .step_index = -1,
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .accepted_at = now,
-                            .appointment_at = appointment, .due_at = appointment};
-        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
-            char form[96];
-            snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/01.pdf", row.code);
-            api_reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
-        }
+        dossier_change c = api_dossier_change(&row, t, &user, now, -1);
+        c.accepted_at = now;
+        c.appointment_at = appointment;
+        c.due_at = appointment;
+        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err))
+            api_reply_state_form(a, req, row.code, 1, NULL);
     }
-    json_decref(rules);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, NULL);
 }
 
 /* The supplement items as [{id?, title}]: a document id of the rules becomes its title,
@@ -205,6 +212,31 @@ bool api_optional_note(request *req, const json_t *body, const char *key, const 
 
 /* POST /supplement: at intake (received) from the counter, or a deficiency sent back by the
  * department (transferred, processing): either way the citizen's one supplement. */
+/* {"from_completeness": true} without "items": the items are the required documents the
+ * scanner found missing. False after answering (no verdict yet, nothing missing, error). */
+static bool supplement_items_from_completeness(app *a, request *req, const dossier_row *row, json_t *body)
+{
+    if (!json_is_true(json_object_get(body, "from_completeness")) || json_object_get(body, "items") != NULL)
+        return true;
+    json_t *ids = NULL;
+    int found = api_scan_missing_ids(a, row, &ids);
+    if (found < 0) {
+        api_reply_internal(req, "store: cannot read the completeness verdict", row->code);
+        return false;
+    }
+    if (found == 0 || json_array_size(ids) == 0) {
+        response_error(req, 409, found == 0 ? "no_verdict" : "nothing_missing",
+                       found == 0 ? "Hệ thống chưa kiểm tra xong thành phần hồ sơ. Hãy chờ kết quả "
+                                    "nhận dạng rồi thử lại, hoặc liệt kê giấy tờ cần bổ sung."
+                                  : "Hồ sơ đã đủ thành phần theo kết quả nhận dạng; không có giấy tờ "
+                                    "nào cần bổ sung.");
+        json_decref(ids);
+        return false;
+    }
+    json_object_set_new(body, "items", ids);
+    return true;
+}
+
 static void dossier_supplement_post(request *req, void *ctx)
 {
     app *a = ctx;
@@ -216,6 +248,10 @@ static void dossier_supplement_post(request *req, void *ctx)
     json_t *body = api_body_object(req), *rules = NULL, *items = NULL;
     const char *note = NULL;
     const dossier_transition *t = NULL;
+    if (body != NULL && !supplement_items_from_completeness(a, req, &row, body)) {
+        api_dossier_release(&row, NULL, body);
+        return;
+    }
     if (body != NULL && (rules = api_dossier_rules(a, req, &row)) != NULL &&
         api_optional_note(req, body, "note", &note) && (items = supplement_items(req, body, rules)) != NULL) {
         const char *action = row.status == DOSSIER_RECEIVED ? "request_supplement" : "send_back";
@@ -242,9 +278,8 @@ static void dossier_supplement_post(request *req, void *ctx)
         dossier_now(now);
         dossier_supplement s = {items_json, note, t->from == DOSSIER_RECEIVED ? "counter" : "department",
                                 override_by};
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to, .step_index = -1,
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .supplement = &s};
+        dossier_change c = api_dossier_change(&row, t, &user, now, -1);
+        c.supplement = &s;
         long long number = 0;
         bool applied = false;
         if (items_json == NULL)
@@ -252,19 +287,13 @@ static void dossier_supplement_post(request *req, void *ctx)
         else
             applied = api_dossier_apply(a, req, &user, &row, rules, t, &c, &number);
         free(items_json);
-        if (applied) {
-            char form[96];
-            snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/02.pdf", row.code);
-            api_reply_state(a, req, row.code,
-                            json_pack("{s:{s:I,s:O,s:s?},s:[s]}", "supplement", "number",
-                                      (json_int_t)number, "items", items, "override_by",
-                                      override_by, "forms", form));
-        }
+        if (applied)
+            api_reply_state_form(a, req, row.code, 2,
+                                 json_pack("{s:{s:I,s:O,s:s?}}", "supplement", "number", (json_int_t)number,
+                                           "items", items, "override_by", override_by));
     }
     json_decref(items);
-    json_decref(rules);
-    json_decref(body);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, body);
 }
 
 static void dossier_refuse(request *req, void *ctx)
@@ -287,19 +316,13 @@ static void dossier_refuse(request *req, void *ctx)
     if (t != NULL) {
         char now[17], err[256] = "";
         dossier_now(now);
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to, .step_index = -1,
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .closed_at = now,
-                            .refusal_reason = reason};
-        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err)) {
-            char form[96];
-            snprintf(form, sizeof form, "/api/v1/dossiers/%s/forms/03.pdf", row.code);
-            api_reply_state(a, req, row.code, json_pack("{s:[s]}", "forms", form));
-        }
+        dossier_change c = api_dossier_change(&row, t, &user, now, -1);
+        c.closed_at = now;
+        c.refusal_reason = reason;
+        if (!api_reply_change(req, store_dossier_change(a->st, &c, NULL, err, sizeof err), err))
+            api_reply_state_form(a, req, row.code, 3, NULL);
     }
-    json_decref(rules);
-    json_decref(body);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, body);
 }
 
 void api_dossiers_intake_register(router *r, app *a)

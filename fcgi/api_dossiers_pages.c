@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "response.h"
+#include "store_scan.h"
 
 typedef struct page_type {
     const char *mime, *ext;
@@ -157,10 +158,19 @@ static void page_upload(request *req, void *ctx)
                 }
                 api_reply_internal(req, "store: cannot record page", row.code);
             } else {
+                /* motcua-scand recognises it: an import job (one queued per dossier). The page
+                 * is kept even if queueing fails; POST .../recognise queues it again. */
+                scan_job_request rq = {.code = row.code, .kind = "import", .actor = user.username};
+                long long job = 0;
+                if (store_scan_queue(a->st, &rq, &job, NULL) != STORE_CHANGE_OK) {
+                    log_msg(LOG_WARN, "pages: %s page %d stored but not queued for recognition", row.code, seq);
+                    job = 0;
+                }
                 response_json(req, 201,
-                              json_pack("{s:s,s:i,s:s,s:s,s:I}", "code", row.code, "page", seq,
+                              json_pack("{s:s,s:i,s:s,s:s,s:I,s:o}", "code", row.code, "page", seq,
                                         "content_type", t->mime, "sha256", hex, "size",
-                                        (json_int_t)req->body_len));
+                                        (json_int_t)req->body_len, "scan_job",
+                                        job > 0 ? json_integer(job) : json_null()));
             }
         }
     }

@@ -292,17 +292,14 @@ static void dossier_transition_post(request *req, void *ctx)
     if (t != NULL) {
         char now[17];
         dossier_now(now);
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to,
-                            .step_index = dossier_transition_next_step(t, row.step_index),
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .note = note,
-                            .closed_at = dossier_status_terminal(t->to) ? now : NULL};
+        dossier_change c = api_dossier_change(&row, t, &user, now,
+                                              dossier_transition_next_step(t, row.step_index));
+        c.note = note;
+        c.closed_at = dossier_status_terminal(t->to) ? now : NULL;
         if (api_dossier_apply(a, req, &user, &row, rules, t, &c, NULL))
             api_reply_state(a, req, row.code, NULL);
     }
-    json_decref(rules);
-    json_decref(body);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, body);
 }
 
 /* ---- GET /result.pdf --------------------------------------------------------------------- */
@@ -355,8 +352,7 @@ static void dossier_result_get(request *req, void *ctx)
     }
     free(text);
     free(dossier_json);
-    json_decref(rules);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, NULL);
 }
 
 void api_dossiers_process_register(router *r, app *a)

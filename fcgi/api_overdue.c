@@ -223,8 +223,7 @@ static void apology_post(request *req, void *ctx)
                 response_json(req, 201, v);
         }
     }
-    json_decref(body);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, NULL, body);
 }
 
 void api_overdue_register(router *r, app *a)

@@ -128,11 +128,12 @@ static void return_post(request *req, void *ctx)
     if (t != NULL) {
         char now[17];
         dossier_now(now);
-        dossier_change c = {.code = row.code, .from = t->from, .to = t->to,
-                            .step_index = dossier_transition_next_step(t, row.step_index),
-                            .audit_action = t->audit_action, .actor = user.username,
-                            .actor_name = user.full_name, .at = now, .note = note,
-                            .returned_at = now, .closed_at = now, .payment = &pay};
+        dossier_change c = api_dossier_change(&row, t, &user, now,
+                                              dossier_transition_next_step(t, row.step_index));
+        c.note = note;
+        c.returned_at = now;
+        c.closed_at = now;
+        c.payment = &pay;
         if (api_dossier_apply(a, req, &user, &row, rules, t, &c, NULL)) {
             log_msg(LOG_INFO, "dossier %s returned by %s (%s, fee %lld)", row.code, user.username,
                     pay.method, pay.amount);
@@ -142,9 +143,7 @@ static void return_post(request *req, void *ctx)
                                       "receipt_number", pay.receipt_number, "method", pay.method));
         }
     }
-    json_decref(rules);
-    json_decref(body);
-    dossier_row_clear(&row);
+    api_dossier_release(&row, rules, body);
 }
 
 void api_return_register(router *r, app *a)

@@ -74,6 +74,7 @@ int app_init(app *a, const config *cfg, bool report_plugins, char *err, size_t e
     api_return_register(a->routes, a);
     api_lookup_register(a->routes, a);
     api_stats_register(a->routes, a);
+    api_scan_register(a->routes, a);
     a->plugins.guard = auth_plugin_route_guard;
     a->plugins.guard_ctx = a;
     plugin_set_mount(&a->plugins, a->routes);

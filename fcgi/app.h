@@ -46,5 +46,6 @@ void api_overdue_register(router *r, app *a);
 void api_return_register(router *r, app *a);
 void api_lookup_register(router *r, app *a);
 void api_stats_register(router *r, app *a);
+void api_scan_register(router *r, app *a);
 
 #endif

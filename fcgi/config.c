@@ -85,6 +85,12 @@ static const int_key int_keys[] = {
     {"server", "crash_budget", 1, 10000, offsetof(config, crash_budget)},
     {"server", "shutdown_timeout", 1, 3600, offsetof(config, shutdown_timeout)},
     {"store", "busy_timeout_ms", 0, 600000, offsetof(config, busy_timeout_ms)},
+    {"scan", "workers", 0, 64, offsetof(config, scan_workers)},
+    {"scan", "page_deadline", 1, 3600, offsetof(config, scan_page_deadline)},
+    {"scan", "recycle_after", 1, 1000000, offsetof(config, scan_recycle_after)},
+    {"scan", "max_attempts", 1, 100, offsetof(config, scan_max_attempts)},
+    {"scan", "stale_after", 10, 86400, offsetof(config, scan_stale_after)},
+    {"scan", "poll_ms", 10, 60000, offsetof(config, scan_poll_ms)},
 };
 
 typedef struct str_key {
@@ -103,13 +109,18 @@ static const str_key str_keys[] = {
     {"centre", "agency_code", offsetof(config, agency_code)},
     {"centre", "centre_name", offsetof(config, centre_name)},
     {"centre", "calendar_file", offsetof(config, calendar_file)},
+    {"scan", "log_file", offsetof(config, scan_log_file)},
+    {"scan", "sane_config_dir", offsetof(config, scan_sane_config_dir)},
+    {"centre", "lookup_url", offsetof(config, lookup_url)},
 };
 
-/* Adds or, for a key already read, replaces a [plugin.<dept>] value: the last one wins. */
-static int add_plugin_pair(config *cfg, const char *dept, const char *key, const char *value)
+/* Adds or, for a key already read, replaces a value in a pair list ([plugin.<dept>] keys,
+ * [scan] station.<name>): the last one wins. Returns 0 only when out of memory. */
+static int add_pair(config_pair **pairs, size_t *count, const char *dept, const char *key,
+                    const char *value)
 {
-    for (size_t i = 0; i < cfg->plugin_pair_count; i++) {
-        config_pair *p = &cfg->plugin_pairs[i];
+    for (size_t i = 0; i < *count; i++) {
+        config_pair *p = &(*pairs)[i];
         if (strcmp(p->section, dept) == 0 && strcmp(p->key, key) == 0) {
             char *copy = strdup(value);
             if (copy == NULL)
@@ -119,11 +130,11 @@ static int add_plugin_pair(config *cfg, const char *dept, const char *key, const
             return 1;
         }
     }
-    config_pair *grown = realloc(cfg->plugin_pairs, (cfg->plugin_pair_count + 1) * sizeof *grown);
+    config_pair *grown = realloc(*pairs, (*count + 1) * sizeof *grown);
     if (grown == NULL)
         return 0;
-    cfg->plugin_pairs = grown;
-    config_pair *p = &grown[cfg->plugin_pair_count];
+    *pairs = grown;
+    config_pair *p = &grown[*count];
     p->section = strdup(dept);
     p->key = strdup(key);
     p->value = strdup(value);
@@ -131,8 +142,13 @@ static int add_plugin_pair(config *cfg, const char *dept, const char *key, const
         free(p->section), free(p->key), free(p->value);
         return 0;
     }
-    cfg->plugin_pair_count++;
+    (*count)++;
     return 1;
+}
+
+static int add_plugin_pair(config *cfg, const char *dept, const char *key, const char *value)
+{
+    return add_pair(&cfg->plugin_pairs, &cfg->plugin_pair_count, dept, key, value);
 }
 
 static int on_entry(void *user, const char *section, const char *name, const char *value)
@@ -143,6 +159,11 @@ static int on_entry(void *user, const char *section, const char *name, const cha
         return 0;
     if (strncmp(section, "plugin.", 7) == 0 && section[7] != '\0')
         return add_plugin_pair(cfg, section + 7, name, value);
+    if (strcmp(section, "scan") == 0 && strncmp(name, "station.", 8) == 0) {
+        if (name[8] == '\0' || value[0] == '\0')
+            return fail(ctx, name, value, "needs a station name and a SANE device (station.quay1 = test:0)");
+        return add_pair(&cfg->scan_stations, &cfg->scan_station_count, "scan", name + 8, value);
+    }
     for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
         const int_key *k = &int_keys[i];
         if (strcmp(section, k->section) == 0 && strcmp(name, k->name) == 0) {
@@ -206,6 +227,12 @@ static config *config_defaults(const char *origin)
     cfg->busy_timeout_ms = 5000;
     cfg->files_dir = strdup("/var/lib/motcua/files");
     cfg->plugin_dir = strdup("/usr/local/lib/motcua/plugins");
+    cfg->scan_workers = 0;
+    cfg->scan_page_deadline = 120;
+    cfg->scan_recycle_after = 200;
+    cfg->scan_max_attempts = 3;
+    cfg->scan_stale_after = 600;
+    cfg->scan_poll_ms = 500;
     cfg->max_json_body = 1024 * 1024;
     cfg->max_upload = 50 * 1024 * 1024;
     cfg->agency_code = strdup("H35");
@@ -219,6 +246,20 @@ static config *config_defaults(const char *origin)
     return cfg;
 }
 
+/* True for an absolute http(s) address of printable ASCII without spaces or '|' (the QR
+ * payload's separator), short enough for the forms (at most 255 bytes). */
+static bool lookup_url_valid(const char *url)
+{
+    size_t n = strlen(url);
+    if (n > 255 || (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+        url[url[4] == 's' ? 8 : 7] == '\0')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (url[i] <= ' ' || url[i] > '~' || url[i] == '|')
+            return false;
+    return true;
+}
+
 /* Cross-field checks once every line is read. */
 static bool config_check(config *cfg, const char *origin, char *err, size_t errlen)
 {
@@ -230,6 +271,11 @@ static bool config_check(config *cfg, const char *origin, char *err, size_t errl
                                                     : NULL;
     if (empty != NULL) {
         snprintf(err, errlen, "%s: %s must not be empty", origin, empty);
+        return false;
+    }
+    if (cfg->lookup_url != NULL && !lookup_url_valid(cfg->lookup_url)) {
+        snprintf(err, errlen, "%s: [centre] lookup_url '%s' is not an http:// or https:// address "
+                 "(printable ASCII, no spaces or '|', at most 255 bytes)", origin, cfg->lookup_url);
         return false;
     }
     if (cfg->slow_request == 0)
@@ -299,6 +345,12 @@ void config_free(config *cfg)
         free(cfg->plugin_pairs[i].value);
     }
     free(cfg->plugin_pairs);
+    for (size_t i = 0; i < cfg->scan_station_count; i++) {
+        free(cfg->scan_stations[i].section);
+        free(cfg->scan_stations[i].key);
+        free(cfg->scan_stations[i].value);
+    }
+    free(cfg->scan_stations);
     free(cfg->path);
     free(cfg);
 }
@@ -310,5 +362,13 @@ const char *config_plugin_value(const config *cfg, const char *department, const
         if (strcmp(p->section, department) == 0 && strcmp(p->key, key) == 0)
             return p->value;
     }
+    return NULL;
+}
+
+const char *config_scan_station(const config *cfg, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < cfg->scan_station_count; i++)
+        if (strcmp(cfg->scan_stations[i].key, name) == 0)
+            return cfg->scan_stations[i].value;
     return NULL;
 }

@@ -41,6 +41,20 @@ typedef struct config {
     char *agency_code;
     char *centre_name;
     char *calendar_file;      /* yearly holiday overrides (JSON, core/calendar.h); NULL: none */
+    char *lookup_url;         /* the public lookup page printed on forms and in their QR
+                                 (http:// or https://, no '|'); NULL: <scheme>://<Host>/tra-cuu
+                                 of the request that renders the form */
+    /* [scan]: motcua-scand (scan/scand.c) */
+    int scan_workers;         /* OCR worker processes; 0: one per CPU */
+    int scan_page_deadline;   /* seconds one page may take in a worker */
+    int scan_recycle_after;   /* pages before a worker is replaced */
+    int scan_max_attempts;    /* claims of a job before it is failed */
+    int scan_stale_after;     /* seconds without a heartbeat before a running job is taken back */
+    int scan_poll_ms;         /* milliseconds between looks at an empty queue */
+    char *scan_log_file;      /* NULL: stderr */
+    char *scan_sane_config_dir; /* SANE_CONFIG_DIR for the scanners; NULL: SANE's default */
+    config_pair *scan_stations; /* station.<name> = <SANE device>: section "scan", key name */
+    size_t scan_station_count;
     /* [plugin.<dept>] */
     config_pair *plugin_pairs;
     size_t plugin_pair_count;
@@ -61,6 +75,9 @@ void config_free(config *cfg);
 
 /* The value of key in [plugin.<department>], or NULL. */
 const char *config_plugin_value(const config *cfg, const char *department, const char *key);
+
+/* The SANE device of [scan] station.<name>, or NULL. */
+const char *config_scan_station(const config *cfg, const char *name);
 
 /* Parses a size such as "512", "64k", "1M", "2G" into bytes. */
 bool config_parse_size(const char *text, size_t *out);

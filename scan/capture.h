@@ -25,6 +25,13 @@ typedef struct capture_options {
     const char *mode;      /* "color" or "gray" (default gray) */
     const char *out_dir;   /* pages written as page-0001.png, ... */
     int max_pages;         /* stop after this many (0: no limit) */
+    /* Added for the CLI and for tests (zero means "not used"): */
+    int first_page;        /* number in the first file name (0: 1), to continue a batch */
+    const char *const *device_options; /* backend options as text, set by their type:
+                              "NAME=VALUE" once, after source, mode and resolution;
+                              "N:NAME=VALUE" before page N of this batch (N >= 1),
+                              e.g. the test backend's "4:read-return-value=SANE_STATUS_JAMMED" */
+    size_t n_device_options;
 } capture_options;
 
 typedef struct capture_result {
@@ -39,5 +46,21 @@ typedef struct capture_result {
  * cases result->pages pages were written and stay. */
 int capture_batch(const capture_options *opt, capture_result *result,
                   void (*progress)(void *ctx, size_t page, const char *file), void *ctx);
+
+/* The status as a lowercase English word for logs and JSON: "ok", "jammed",
+ * "cover_open", "busy", "no_device", "io_error", "invalid". */
+const char *capture_status_name(capture_status status);
+
+/* Calls each (ctx, name, vendor, model, type) for every device SANE finds (network
+ * devices included, so it may take seconds). Returns the number of devices, or -1 with
+ * an English reason in err. */
+int capture_list_devices(void (*each)(void *ctx, const char *name, const char *vendor,
+                                      const char *model, const char *type),
+                         void *ctx, char *err, size_t errlen);
+
+/* SANE is initialised once per process, on first use (SANE_CONFIG_DIR is read then);
+ * this calls sane_exit on the way out. Harmless when SANE was never used; a later
+ * capture initialises it again. Not while a capture runs in another thread. */
+void capture_shutdown(void);
 
 #endif

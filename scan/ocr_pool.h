@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct ocr_pool_options {
     int workers;               /* processes; default: number of CPUs */
@@ -44,17 +45,25 @@ typedef struct ocr_page_result {
 typedef struct ocr_pool ocr_pool;
 
 /* Starts the workers (they load their engines before the first page). NULL
- * with a reason in err when no worker could start. */
+ * with a reason in err when no worker could start. Workers inherit this
+ * process's environment (plus OMP_THREAD_LIMIT=1) as it is now, and write their
+ * log lines to this process's stderr (fd 2). Children are reaped with
+ * waitpid(pid): a SIGCHLD handler that reaps every child only loses exit statuses. */
 ocr_pool *ocr_pool_start(const ocr_pool_options *opt, char *err, size_t errlen);
 
 /* Counts the pages of an untrusted file inside a worker. 0, or -1 with err. */
 int ocr_pool_count_pages(ocr_pool *pool, const char *path, int *pages, char *err, size_t errlen);
 
-/* Processes every job across the workers; results[i] belongs to jobs[i] and
- * must be released with ocr_page_result_clear. progress (may be NULL) is
- * called after each finished page. Returns the number of pages that failed. */
+/* Processes every job across the workers; results[i] belongs to jobs[i] (it
+ * need not be initialised: it is overwritten) and must be released with
+ * ocr_page_result_clear. progress (may be NULL) is called after each finished
+ * page. Returns the number of pages that failed. */
 size_t ocr_pool_run(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
                     void (*progress)(void *ctx, size_t done, size_t total), void *ctx);
+
+/* The process ids of the workers alive now (started or starting), at most max of
+ * them into pids; returns how many. For status pages and tests. */
+size_t ocr_pool_worker_pids(const ocr_pool *pool, pid_t *pids, size_t max);
 
 /* Stops the workers; ocr_pool_stop(NULL) is a no-op. */
 void ocr_pool_stop(ocr_pool *pool);

@@ -1,6 +1,7 @@
-# Helpers shared by the lifecycle tests (t_overdue_return, t_lookup, t_stats, t_authz): demo
-# logins, requests as a user, dossier creation and the walk to "done". Sourced after lib.sh;
-# not a test itself (tests/run-integration runs t_*.sh only).
+# Helpers shared by the lifecycle tests (t_intake, t_processing, t_overdue_return, t_lookup,
+# t_stats, t_authz...): demo logins, requests as a user, dossier creation, the walk to "done",
+# "nothing changed" checks. Sourced after lib.sh; not a test itself (tests/run-integration runs
+# t_*.sh only).
 # shellcheck shell=bash
 
 # The stack with the demo catalogue and users; sets DB.
@@ -79,6 +80,32 @@ to_done() {
         expect_status 200
     done
     fail "$code did not reach done in 10 steps"
+}
+
+# unchanged BEFORE WHAT: the test's snapshot (a function each test defines: what a refused
+# request must not change) still equals BEFORE. SNAPSHOT_OF names what it covers.
+unchanged() {
+    [[ $(snapshot) == "$1" ]] || fail "$2 changed ${SNAPSHOT_OF:-the database}"
+    note "$2: refused, nothing changed"
+}
+
+# second_supplement USER CODE WHAT: CODE has had its one supplement request; a second one by
+# USER (with or without "override") and by demo-congan-head without "override" is refused
+# with 409 supplement_limit and nothing changes (WHAT names it); the head's override is
+# accepted and recorded as override_by.
+second_supplement() {
+    local user=$1 code=$2 what=$3 before
+    before=$(snapshot)
+    as "$user" POST "/api/v1/dossiers/$code/supplement" '{"items":["Tờ khai"]}'
+    expect_error 409 supplement_limit
+    as "$user" POST "/api/v1/dossiers/$code/supplement" '{"items":["Tờ khai"],"override":true}'
+    expect_error 409 supplement_limit
+    as demo-congan-head POST "/api/v1/dossiers/$code/supplement" '{"items":["Tờ khai"]}'
+    expect_error 409 supplement_limit
+    unchanged "$before" "$what"
+    as demo-congan-head POST "/api/v1/dossiers/$code/supplement" '{"items":["Tờ khai"],"override":true}'
+    expect_status 200
+    expect_json .supplement.override_by demo-congan-head
 }
 
 # vn_today: today's date in Vietnam, YYYY-MM-DD.

@@ -70,6 +70,18 @@ counter tuphap tuphap_head supervisor archivist admin|GET|/api/v1/dossiers/$KS/r
 anon|PUT|/api/v1/dossiers/$N5/pages|401|@page
 tuphap tuphap_head congan supervisor archivist admin|PUT|/api/v1/dossiers/$N5/pages|403|@page
 counter|PUT|/api/v1/dossiers/$N5/pages|201|@page
+anon|GET|/api/v1/dossiers/$KS/completeness|401|
+congan|GET|/api/v1/dossiers/$KS/completeness|403|
+counter tuphap tuphap_head supervisor archivist admin|GET|/api/v1/dossiers/$KS/completeness|200|
+anon|POST|/api/v1/dossiers/$N5/scan|401|{"station":"quay1"}
+tuphap tuphap_head congan supervisor archivist admin|POST|/api/v1/dossiers/$N5/scan|403|{"station":"quay1"}
+counter|POST|/api/v1/dossiers/$N5/scan|422|{"station":"quay1"}
+anon|POST|/api/v1/dossiers/$N5/recognise|401|
+tuphap tuphap_head congan supervisor archivist admin|POST|/api/v1/dossiers/$N5/recognise|403|
+counter|POST|/api/v1/dossiers/$N5/recognise|202|
+anon|PUT|/api/v1/dossiers/$N5/pages/99/document|401|{"document":"cccd"}
+tuphap tuphap_head congan supervisor archivist admin|PUT|/api/v1/dossiers/$N5/pages/99/document|403|{"document":"cccd"}
+counter|PUT|/api/v1/dossiers/$N5/pages/99/document|404|{"document":"cccd"}
 anon|POST|/api/v1/dossiers/$N1/accept|401|
 tuphap tuphap_head congan supervisor archivist admin|POST|/api/v1/dossiers/$N1/accept|403|
 counter|POST|/api/v1/dossiers/$N1/accept|200|

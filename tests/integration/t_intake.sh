@@ -5,33 +5,16 @@
 # concurrent creations get unique, gapless numbers; the audit chain verifies, and an edit
 # made with the sqlite3 CLI (trigger dropped) is found.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_lifecycle.sh"
 
 for need in sqlite3 pdftotext; do
     command -v "$need" > /dev/null || fail "$need is not installed (make deps)"
 done
 
 # A small upload cap so the oversize check needs no 50 MB body.
-MOTCUA_EXTRA_INI=$'[limits]\nmax_upload = 64k' stack_up
-"$BIN/motcuactl" demo-seed --config "$DIR/conf/motcua.ini" > /dev/null 2>&1 ||
-    fail "motcuactl demo-seed failed"
-DB="$DIR/data/motcua.db"
+MOTCUA_EXTRA_INI=$'[limits]\nmax_upload = 64k' lifecycle_up
 FILES="$DIR/data/files"
 
-# login USER: logs in, keeps the cookie in $HTTP_DIR/USER.jar and the CSRF token in CSRF_<USER>.
-declare -A CSRF
-login() {
-    http POST /api/v1/session "{\"username\":\"$1\",\"password\":\"motcua-demo\"}" -c "$HTTP_DIR/$1.jar"
-    expect_status 200
-    CSRF[$1]=$(json .csrf_token)
-    [[ -n ${CSRF[$1]} && ${CSRF[$1]} != null ]] || fail "login $1: no csrf_token"
-}
-# as USER METHOD PATH [BODY] [curl args...]: a request with USER's session and CSRF token.
-as() {
-    local user=$1 method=$2 path=$3 body=${4-}
-    shift 3
-    (($# >= 1)) && shift
-    http "$method" "$path" "$body" -b "$HTTP_DIR/$user.jar" -H "X-CSRF-Token: ${CSRF[$user]}" "$@"
-}
 # What a bad request must not change: row counts of every dossier table, dossier states, files.
 snapshot() {
     sqlite3 "$DB" "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM events),
@@ -41,24 +24,12 @@ snapshot() {
         (SELECT group_concat(last, ',') FROM daily_sequences)"
     find "$FILES" -type f 2> /dev/null | sort
 }
-# unchanged BEFORE WHAT: the snapshot equals BEFORE.
-unchanged() {
-    [[ $(snapshot) == "$1" ]] || fail "$2 changed the database or the files"
-    note "$2: refused, nothing changed"
-}
+SNAPSHOT_OF="the database or the files"
 
-APPLICANT='{"name":"Nguyễn Văn An","id_number":"035085001234","birth_date":"1985-03-15","sex":"nam",
-            "phone":"0912345678","email":"an.nguyen@example.vn","address":"Phủ Lý, Hà Nam"}'
-LLTP="{\"procedure\":\"lltp\",\"channel\":\"counter\",\"applicant\":$APPLICANT,
-       \"details\":{\"purpose\":\"Bổ sung hồ sơ xin việc\",\"copies\":2}}"
-# create: a new lltp dossier; sets CODE and PIN.
-create() {
-    as demo-counter POST /api/v1/dossiers "$LLTP"
-    expect_status 201
-    CODE=$(json .code)
-    PIN=$(json .pin)
-    [[ $CODE =~ ^H35\.[0-9]{6}\.[0-9]{4}$ ]] || fail "dossier code '$CODE' is not H35.yymmdd.nnnn"
-    [[ $PIN =~ ^[0-9]{6}$ ]] || fail "PIN '$PIN' is not 6 digits"
+LLTP=${DOSSIER_BODY[lltp]}
+# create_received: a new lltp dossier (create, lib_lifecycle.sh), still "received"; sets CODE and PIN.
+create_received() {
+    create lltp
     expect_json .status received
 }
 
@@ -68,7 +39,7 @@ login demo-congan-head
 login demo-tuphap
 
 # ---- the happy path: create, upload, accept, Form 01
-create
+create_received
 note "created $CODE"
 [[ $(sqlite3 "$DB" "SELECT count(*) FROM dossiers WHERE pin_hash LIKE '%$PIN%' OR applicant_json LIKE '%$PIN%'") == 0 ]] ||
     fail "the PIN appears in clear in the database"
@@ -127,7 +98,7 @@ expect_error 409 transition_not_allowed
 unchanged "$before" "accept/refuse of an accepted dossier"
 
 # ---- supplement, resubmission, a second request refused unless a head overrides
-create
+create_received
 SUP=$CODE
 as demo-counter POST "/api/v1/dossiers/$SUP/supplement" '{"items":["cccd","Giấy xác nhận nơi cư trú"],"note":"Bổ sung bản sao"}'
 expect_status 200
@@ -141,24 +112,14 @@ text=$(pdftotext "$HTTP_BODY_FILE" - | tr '\n' ' ')
 as demo-counter POST "/api/v1/dossiers/$SUP/transitions" '{"action":"resubmit"}'
 expect_status 200
 expect_json .status received
-before=$(snapshot)
-as demo-counter POST "/api/v1/dossiers/$SUP/supplement" '{"items":["Tờ khai"]}'
-expect_error 409 supplement_limit
-as demo-counter POST "/api/v1/dossiers/$SUP/supplement" '{"items":["Tờ khai"],"override":true}'
-expect_error 409 supplement_limit
-as demo-congan-head POST "/api/v1/dossiers/$SUP/supplement" '{"items":["Tờ khai"]}'
-expect_error 409 supplement_limit
-unchanged "$before" "a second supplement request without a head's override"
-as demo-congan-head POST "/api/v1/dossiers/$SUP/supplement" '{"items":["Tờ khai"],"override":true}'
-expect_status 200
-expect_json .supplement.override_by demo-congan-head
+second_supplement demo-counter "$SUP" "a second supplement request without a head's override"
 [[ $(sqlite3 "$DB" "SELECT count(*) FROM events WHERE subject = '$SUP' AND action = 'dossier.supplement'
                     AND after_json LIKE '%\"override_by\":\"demo-congan-head\"%'") == 1 ]] ||
     fail "the override is not recorded in the audit log"
 note "supplement: Form 02; second request 409; head's override recorded"
 
 # ---- refusal with Form 03
-create
+create_received
 REF=$CODE
 before=$(snapshot)
 as demo-counter POST "/api/v1/dossiers/$REF/refuse" '{"reason":"   "}'

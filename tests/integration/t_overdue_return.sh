@@ -23,10 +23,6 @@ snapshot() {
         (SELECT group_concat(code || ':' || status || ':' || ifnull(appointment_at, '') || ':' ||
          ifnull(due_at, '') || ':' || ifnull(returned_at, ''), ',') FROM dossiers)"
 }
-unchanged() {
-    [[ $(snapshot) == "$1" ]] || fail "$2 changed the database"
-    note "$2: refused, nothing changed"
-}
 # in_list CODE: the last response's .dossiers has CODE.
 in_list() { [[ $(json "[.dossiers[].code] | index(\"$1\")") != null ]]; }
 

@@ -17,62 +17,17 @@
 #include "audit.h"
 #include "store.h"
 #include "store_sqlite_internal.h"
+#include "test_support.h"
 
 #define PASSWORD "correct horse battery"
 #define T0 ((time_t)1800000000) /* a fixed clock: throttling and lifetimes are computed from it */
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
-} fixture;
+typedef test_db fixture;
 
+/* A fresh database, opened. */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/motcua-accounts-XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-    char err[256];
-    if (store_open(f->path, 2000, &f->st, err, sizeof err) != 0) {
-        fprintf(stderr, "setup: %s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->st);
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char p[160];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    int rc = rmdir(f->dir);
-    free(f);
-    return rc;
-}
-
-/* One integer from a query with one optional text parameter. */
-static long long query_int(store *st, const char *sql, const char *param)
-{
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-    if (param != NULL)
-        sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
+    return test_db_setup(state, "accounts", 2000);
 }
 
 static void add_ok(store *st, const char *user, const char *role_text, const char *dept)
@@ -108,8 +63,8 @@ static void test_add_validates(void **state)
                          ACCOUNT_INVALID);
         assert_true(err[0] != '\0');
     }
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM users", NULL), 0);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events", NULL), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM users", NULL), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events", NULL), 0);
 
     add_ok(f->st, "a.b_c-1", "counter", NULL);
     add_ok(f->st, "officer", "department_officer", "tuphap");
@@ -124,8 +79,8 @@ static void test_add_validates(void **state)
     assert_false(a.disabled);
     assert_int_equal(account_get(f->st, "nobody", &a), ACCOUNT_NOT_FOUND);
     /* Stored as argon2id, never as the password. */
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'", NULL), 2);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM users WHERE instr(password_hash, ?1) > 0", PASSWORD), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM users WHERE password_hash LIKE '$argon2id$%'", NULL), 2);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM users WHERE instr(password_hash, ?1) > 0", PASSWORD), 0);
 }
 
 static void test_login(void **state)
@@ -144,7 +99,7 @@ static void test_login(void **state)
     assert_int_equal(account_verify_login_at(f->st, "NOT VALID", PASSWORD, "10.0.0.1", T0, &a, &retry),
                      LOGIN_BAD_CREDENTIALS);
     /* Failures are recorded; the success above recorded none. */
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM login_attempts", NULL), 3);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM login_attempts", NULL), 3);
 
     char err[256];
     assert_int_equal(account_set_disabled(f->st, "tester", "counter1", true, err, sizeof err), ACCOUNT_OK);
@@ -178,7 +133,7 @@ static void test_throttle_by_username(void **state)
                      LOGIN_THROTTLED);
     /* The first failure (at T0) leaves the window at T0 + 900. */
     assert_int_equal(retry, LOGIN_WINDOW_SECONDS - 10);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM login_attempts", NULL), LOGIN_MAX_FAILURES_USER);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM login_attempts", NULL), LOGIN_MAX_FAILURES_USER);
     /* Another user is not affected. */
     add_ok(f->st, "counter2", "counter", NULL);
     assert_int_equal(account_verify_login_at(f->st, "counter2", PASSWORD, "10.0.0.2", T0 + 10, &a, &retry), LOGIN_OK);
@@ -186,7 +141,7 @@ static void test_throttle_by_username(void **state)
     assert_int_equal(account_verify_login_at(f->st, "counter1", PASSWORD, "10.0.0.2",
                                              T0 + LOGIN_WINDOW_SECONDS, &a, &retry),
                      LOGIN_OK);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM login_attempts WHERE username = 'counter1'", NULL), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM login_attempts WHERE username = 'counter1'", NULL), 0);
 }
 
 static void test_throttle_by_address(void **state)
@@ -232,8 +187,8 @@ static void test_sessions(void **state)
     /* Only the hash is stored: no column holds the token. */
     char hex[65];
     session_token_hash(token, hex);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM sessions WHERE token_hash = ?1", hex), 1);
-    assert_int_equal(query_int(f->st,
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM sessions WHERE token_hash = ?1", hex), 1);
+    assert_int_equal(test_query_int_bound(f->st,
                                "SELECT count(*) FROM sessions WHERE token_hash = ?1 OR csrf_token = ?1 "
                                "OR instr(token_hash, ?1) > 0",
                                token),
@@ -294,7 +249,7 @@ static void test_tokens_are_random(void **state)
     assert_int_equal(session_create_at(f->st, &a, T0, t2, c2), 0);
     assert_string_not_equal(t1, t2);
     assert_string_not_equal(c1, c2);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM sessions", NULL), 2);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM sessions", NULL), 2);
 }
 
 static void test_audit_events(void **state)
@@ -317,22 +272,22 @@ static void test_audit_events(void **state)
     const char *actions[] = {"user.add", "user.passwd", "user.disable", "user.enable", "session.login",
                              "session.logout"};
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-        assert_int_equal(query_int(f->st, "SELECT count(*) FROM events WHERE action = ?1 AND subject = 'officer'",
+        assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events WHERE action = ?1 AND subject = 'officer'",
                                    actions[i]),
                          1);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events", NULL), 6);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events WHERE action = 'user.add' AND actor = 'tester' "
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events", NULL), 6);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events WHERE action = 'user.add' AND actor = 'tester' "
                                       "AND json_extract(after_json, '$.role') = 'department_head' "
                                       "AND json_extract(after_json, '$.department') = 'congan'",
                                NULL),
                      1);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events WHERE action = 'user.disable' "
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events WHERE action = 'user.disable' "
                                       "AND json_extract(before_json, '$.disabled') = 0 "
                                       "AND json_extract(after_json, '$.disabled') = 1",
                                NULL),
                      1);
     /* Never a password or its hash in the log. */
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events WHERE instr(coalesce(before_json, '') || "
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events WHERE instr(coalesce(before_json, '') || "
                                       "coalesce(after_json, ''), 'argon2') > 0 OR instr(coalesce(after_json, ''), "
                                       "'changed password') > 0 OR instr(coalesce(after_json, ''), ?1) > 0",
                                PASSWORD),
@@ -340,10 +295,10 @@ static void test_audit_events(void **state)
     char why[256] = "";
     assert_int_equal(audit_verify(f->st, why, sizeof why), 0);
     /* Failed changes leave no event. */
-    long long before = query_int(f->st, "SELECT count(*) FROM events", NULL);
+    long long before = test_query_int_bound(f->st, "SELECT count(*) FROM events", NULL);
     assert_int_equal(account_add(f->st, "t", "officer", "X", "counter", NULL, PASSWORD, err, sizeof err), ACCOUNT_EXISTS);
     assert_int_equal(account_set_disabled(f->st, "t", "nobody", true, err, sizeof err), ACCOUNT_NOT_FOUND);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events", NULL), before);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events", NULL), before);
 }
 
 static int count_cb(void *ctx, const account *a)
@@ -366,15 +321,15 @@ static void test_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_add_validates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_login, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_throttle_by_username, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_throttle_by_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_validates, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_login, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_throttle_by_username, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_throttle_by_address, setup, test_db_teardown),
         cmocka_unit_test(test_session_token_hash_vector),
-        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_tokens_are_random, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_events, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_tokens_are_random, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_audit_events, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_list, setup, test_db_teardown),
     };
     /* Minimum argon2id cost: the algorithm is the same, valgrind runs stay short. */
     accounts_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);

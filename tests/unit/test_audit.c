@@ -15,32 +15,16 @@
 #include "audit.h"
 #include "store.h"
 #include "store_sqlite_internal.h"
+#include "test_support.h"
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
-} fixture;
+typedef test_db fixture;
 
 /* A fresh database holding five events. */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL)
+    if (test_db_setup(state, "audit", 5000) != 0)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/motcua-audit-XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-    char err[256];
-    if (store_open(f->path, 5000, &f->st, err, sizeof err) != 0) {
-        fprintf(stderr, "store_open: %s\n", err);
-        free(f);
-        return -1;
-    }
-    *state = f;
+    fixture *f = *state;
     if (store_begin(f->st) != 0)
         return -1;
     for (int i = 1; i <= 5; i++) {
@@ -51,21 +35,6 @@ static int setup(void **state)
             return -1;
     }
     return store_commit(f->st);
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->st);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char p[160];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    int rc = rmdir(f->dir);
-    free(f);
-    return rc;
 }
 
 static int exec(fixture *f, const char *sql)
@@ -90,15 +59,9 @@ static void test_chain_verifies(void **state)
 static void test_rows_chain_to_their_predecessor(void **state)
 {
     fixture *f = *state;
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(f->st),
-                                        "SELECT count(*) FROM events e JOIN events p ON p.id = e.id - 1"
-                                        " WHERE e.prev_hash = p.hash",
-                                        -1, &stmt, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(stmt, 0), 4);
-    sqlite3_finalize(stmt);
+    assert_int_equal(test_query_int(f->st, "SELECT count(*) FROM events e JOIN events p ON p.id = e.id - 1"
+                                           " WHERE e.prev_hash = p.hash"),
+                     4);
 }
 
 static void test_triggers_refuse_edits(void **state)
@@ -179,15 +142,15 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_chain_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rows_chain_to_their_predecessor, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_triggers_refuse_edits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_with_rehash_of_row_found_at_next, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete_of_last_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inserted_row_found, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chain_verifies, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_chain_to_their_predecessor, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_triggers_refuse_edits, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_found, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_with_rehash_of_row_found_at_next, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_found, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_delete_of_last_found, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_inserted_row_found, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,13 +19,14 @@
 #include "response.h"
 #include "router.h"
 #include "store.h"
+#include "test_support.h"
 
 /* ---- a hand-built app ------------------------------------------------------- */
 
 typedef struct fixture {
     app a;
     config *cfg;
-    char dbdir[64];
+    test_db db; /* made by the test that wants a store; the store itself is a.st */
 } fixture;
 
 /* An app with [limits] max_json_body = 1k, the tuphap and congan data files,
@@ -61,16 +62,7 @@ static int teardown(void **state)
     fixture *f = *state;
     app_fini(&f->a);
     config_free(f->cfg);
-    int rc = 0;
-    if (f->dbdir[0] != '\0') {
-        const char *suffixes[] = {"", "-wal", "-shm"};
-        for (size_t i = 0; i < 3; i++) {
-            char p[128];
-            snprintf(p, sizeof p, "%s/motcua.db%s", f->dbdir, suffixes[i]);
-            unlink(p);
-        }
-        rc = rmdir(f->dbdir);
-    }
+    int rc = f->db.dir[0] != '\0' ? test_db_remove(&f->db) : 0;
     free(f);
     return rc;
 }
@@ -78,9 +70,7 @@ static int teardown(void **state)
 /* ---- one exchange: a request in, the captured response out ------------------ */
 
 typedef struct exchange {
-    char out[65536];
-    size_t out_len;
-    int writes;
+    test_capture out; /* everything written, 64 KiB at most */
     /* the body the fake peer sends */
     const char *in;
     size_t in_len, in_pos;
@@ -92,17 +82,6 @@ typedef struct exchange {
     size_t body_len;
     json_t *json;  /* the body parsed, or NULL */
 } exchange;
-
-static int exchange_write(void *ctx, const char *buf, size_t len)
-{
-    exchange *x = ctx;
-    x->writes++;
-    assert_true(x->out_len + len < sizeof x->out);
-    memcpy(x->out + x->out_len, buf, len);
-    x->out_len += len;
-    x->out[x->out_len] = '\0';
-    return 0;
-}
 
 /* Delivers the body 7 bytes at a time. */
 static ssize_t exchange_read(void *ctx, char *buf, size_t len)
@@ -144,22 +123,14 @@ static void serve(app *a, exchange *x, const char *method, const char *uri, cons
     request_parse_result parsed = request_parse(&req, envp);
     req.read_body = exchange_read;
     req.read_ctx = x;
-    req.write = exchange_write;
-    req.write_ctx = x;
+    test_capture_start(&x->out, 65536, &req);
     app_dispatch(a, &req, parsed);
     assert_true(req.responded);
     int status = req.status;
     request_free(&req);
 
-    const char *end = strstr(x->out, "\r\n\r\n");
-    assert_non_null(end);
-    size_t hlen = (size_t)(end - x->out) + 4;
-    assert_true(hlen < sizeof x->headers);
-    memcpy(x->headers, x->out, hlen);
-    x->headers[hlen] = '\0';
-    x->body = x->out + hlen;
-    x->body_len = x->out_len - hlen;
-    assert_int_equal(sscanf(x->out, "Status: %d ", &x->status), 1);
+    test_response_split(x->out.buf, x->out.len, x->headers, sizeof x->headers, &x->body, &x->body_len);
+    assert_int_equal(sscanf(x->out.buf, "Status: %d ", &x->status), 1);
     assert_int_equal(x->status, status);
     /* Content-Length names what was (or, for HEAD, would have been) sent */
     const char *cl = strstr(x->headers, "\r\nContent-Length: ");
@@ -456,11 +427,9 @@ static void test_status_and_health_without_process_manager(void **state)
     exchange_done(&x);
 
     /* with a store: ok */
-    snprintf(f->dbdir, sizeof f->dbdir, "/tmp/motcua-dispatch-XXXXXX");
-    assert_non_null(mkdtemp(f->dbdir));
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/motcua.db", f->dbdir);
-    assert_int_equal(store_open(path, 1000, &f->a.st, err, sizeof err), 0);
+    assert_int_equal(test_db_make(&f->db, "dispatch"), 0);
+    char err[256];
+    assert_int_equal(store_open(f->db.path, 1000, &f->a.st, err, sizeof err), 0);
     serve(&f->a, &x, "GET", "/api/v1/health", NULL, NULL, NULL);
     assert_int_equal(x.status, 200);
     assert_string_equal(json_string_value(json_object_get(x.json, "status")), "ok");

@@ -19,6 +19,7 @@
 #include "store.h"
 #include "store_dossiers.h"
 #include "store_sqlite_internal.h"
+#include "test_support.h"
 
 /* ---- the transition table ---------------------------------------------------------- */
 
@@ -186,38 +187,12 @@ static void test_pin(void **state)
 
 /* ---- the store ----------------------------------------------------------------------- */
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-} fixture;
+/* A fresh temp directory for the database; each test opens its own connections. */
+typedef test_db fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/motcua-dossier-XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char p[160];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    int rc = rmdir(f->dir);
-    free(f);
-    return rc;
+    return test_db_setup(state, "dossier", -1);
 }
 
 static store *open_store(const fixture *f)
@@ -248,16 +223,6 @@ static dossier_intake sample_intake(const char *received_at)
         .actor_name = "Cán bộ",
     };
     return in;
-}
-
-static long long query_int(store *st, const char *sql)
-{
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
 }
 
 #define CHILDREN 8
@@ -325,8 +290,8 @@ static void test_sequence_concurrent_gapless(void **state)
     assert_int_equal(count, CHILDREN * PER_CHILD); /* 1..48 each once: gapless */
     st = open_store(f);
     assert_non_null(st);
-    assert_int_equal(query_int(st, "SELECT count(DISTINCT code) FROM dossiers"), CHILDREN * PER_CHILD);
-    assert_int_equal(query_int(st, "SELECT last FROM daily_sequences WHERE day = '2025-11-22'"),
+    assert_int_equal(test_query_int(st, "SELECT count(DISTINCT code) FROM dossiers"), CHILDREN * PER_CHILD);
+    assert_int_equal(test_query_int(st, "SELECT last FROM daily_sequences WHERE day = '2025-11-22'"),
                      CHILDREN * PER_CHILD);
     assert_int_equal(audit_verify(st, NULL, 0), 0);
     store_close(st);
@@ -345,11 +310,11 @@ static void test_sequence_per_day_and_failure_gives_number_back(void **state)
     assert_int_equal(store_dossier_create(st, &in, code, pin, err, sizeof err), 0);
     assert_string_equal(code, "H35.251123.0001");
     /* A failing creation (bad channel: the CHECK constraint) leaves nothing behind. */
-    long long events = query_int(st, "SELECT count(*) FROM events");
+    long long events = test_query_int(st, "SELECT count(*) FROM events");
     in.channel = "fax";
     assert_int_equal(store_dossier_create(st, &in, code, pin, err, sizeof err), -1);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM dossiers"), 2);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM events"), events);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM dossiers"), 2);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM events"), events);
     in.channel = "post";
     assert_int_equal(store_dossier_create(st, &in, code, pin, err, sizeof err), 0);
     assert_string_equal(code, "H35.251123.0002");
@@ -379,7 +344,7 @@ static void test_pin_not_stored_in_clear(void **state)
     sqlite3_finalize(stmt);
     char like[64];
     snprintf(like, sizeof like, "SELECT count(*) FROM events WHERE after_json LIKE '%%%s%%'", pin);
-    assert_int_equal(query_int(st, like), 0);
+    assert_int_equal(test_query_int(st, like), 0);
     assert_int_equal(store_dossier_pin_check(st, code, pin), 1);
     char wrong[16];
     snprintf(wrong, sizeof wrong, "%06ld", (strtol(pin, NULL, 10) + 1) % 1000000);
@@ -396,13 +361,13 @@ static void test_change_all_or_nothing(void **state)
     char code[DOSSIER_CODE_MAX], pin[7], err[256];
     dossier_intake in = sample_intake("2025-11-22 10:00");
     assert_int_equal(store_dossier_create(st, &in, code, pin, err, sizeof err), 0);
-    long long events = query_int(st, "SELECT count(*) FROM events");
+    long long events = test_query_int(st, "SELECT count(*) FROM events");
     /* A stale from-state changes nothing. */
     dossier_change c = {.code = code, .from = DOSSIER_ACCEPTED, .to = DOSSIER_TRANSFERRED,
                         .step_index = -1, .audit_action = "dossier.transfer", .actor = "demo-counter",
                         .at = "2025-11-22 10:05"};
     assert_int_equal(store_dossier_change(st, &c, NULL, err, sizeof err), STORE_CHANGE_STALE);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM events"), events);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM events"), events);
     c.code = "H35.251122.9999";
     assert_int_equal(store_dossier_change(st, &c, NULL, err, sizeof err), STORE_CHANGE_NOT_FOUND);
     /* The first supplement request is counted; a second without override is refused. */
@@ -417,16 +382,16 @@ static void test_change_all_or_nothing(void **state)
                            .step_index = -1, .audit_action = "dossier.resubmit",
                            .actor = "demo-counter", .at = "2025-11-23 08:00"};
     assert_int_equal(store_dossier_change(st, &back, NULL, err, sizeof err), STORE_CHANGE_OK);
-    events = query_int(st, "SELECT count(*) FROM events");
+    events = test_query_int(st, "SELECT count(*) FROM events");
     assert_int_equal(store_dossier_change(st, &sup, &number, err, sizeof err),
                      STORE_CHANGE_SUPPLEMENT_LIMIT);
     assert_int_equal(number, 0);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM supplements"), 1);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM events"), events);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM supplements"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM events"), events);
     s.override_by = "demo-congan-head";
     assert_int_equal(store_dossier_change(st, &sup, &number, err, sizeof err), STORE_CHANGE_OK);
-    assert_int_equal(query_int(st, "SELECT supplement_count FROM dossiers"), 2);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM supplements WHERE override_by = 'demo-congan-head'"), 1);
+    assert_int_equal(test_query_int(st, "SELECT supplement_count FROM dossiers"), 2);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM supplements WHERE override_by = 'demo-congan-head'"), 1);
     dossier_row row;
     assert_int_equal(store_dossier_get(st, code, &row), 1);
     assert_int_equal(row.status, DOSSIER_SUPPLEMENT_REQUESTED);
@@ -448,10 +413,10 @@ int main(void)
         cmocka_unit_test(test_one_supplement),
         cmocka_unit_test(test_code_format),
         cmocka_unit_test(test_pin),
-        cmocka_unit_test_setup_teardown(test_sequence_concurrent_gapless, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sequence_per_day_and_failure_gives_number_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pin_not_stored_in_clear, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_change_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sequence_concurrent_gapless, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_sequence_per_day_and_failure_gives_number_back, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_pin_not_stored_in_clear, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_change_all_or_nothing, setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

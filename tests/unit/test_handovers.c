@@ -13,28 +13,26 @@
 #include "plugin_host.h"
 #include "store_dossiers.h"
 #include "store_sqlite_internal.h"
+#include "test_support.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
+    test_db db;
     char code[DOSSIER_CODE_MAX];
 } fixture;
 
+/* A fresh database holding one received dossier, f->code. */
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
     char err[256], pin[7];
+    fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/motcua-handovers-XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
+    if (test_db_make(&f->db, "handovers") != 0) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
     *state = f;
-    if (store_open(f->path, 30000, &f->st, err, sizeof err) != 0)
+    if (test_db_open(&f->db, 30000) != 0)
         return -1;
     dossier_intake in = {
         .agency_code = "H35", .procedure_code = "lltp", .procedure_digest = "d1",
@@ -43,32 +41,15 @@ static int setup(void **state)
         .applicant_json = "{\"name\":\"Nguyễn Văn An\"}", .received_at = "2025-11-24 09:00",
         .actor = "demo-counter",
     };
-    return store_dossier_create(f->st, &in, f->code, pin, err, sizeof err);
+    return store_dossier_create(f->db.st, &in, f->code, pin, err, sizeof err);
 }
 
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->st);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char p[160];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    int rc = rmdir(f->dir);
+    int rc = test_db_remove(&f->db);
     free(f);
     return rc;
-}
-
-static long long query_int(store *st, const char *sql)
-{
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    long long v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
 }
 
 /* Moves the dossier from..to at `at` with plan h (and hook); returns the store's result. */
@@ -78,7 +59,7 @@ static store_change_result move(fixture *f, dossier_status from, dossier_status 
     char err[256];
     dossier_change c = {.code = f->code, .from = from, .to = to, .step_index = -1,
                         .audit_action = "dossier.test", .actor = "tester", .at = at};
-    return store_dossier_transition(f->st, &c, h, hook, ctx, NULL, refused, err, sizeof err);
+    return store_dossier_transition(f->db.st, &c, h, hook, ctx, NULL, refused, err, sizeof err);
 }
 
 static void test_chain(void **state)
@@ -91,16 +72,16 @@ static void test_chain(void **state)
                      STORE_CHANGE_OK);
     assert_int_equal(move(f, DOSSIER_ACCEPTED, DOSSIER_TRANSFERRED, "2025-11-24 09:20", &give, NULL, NULL, NULL),
                      STORE_CHANGE_OK);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers WHERE received_at IS NULL"), 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers WHERE received_at IS NULL"), 1);
     /* a stale change writes no hand-over */
     assert_int_equal(move(f, DOSSIER_ACCEPTED, DOSSIER_TRANSFERRED, "2025-11-24 09:21", &give, NULL, NULL, NULL),
                      STORE_CHANGE_STALE);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers"), 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers"), 1);
     assert_int_equal(move(f, DOSSIER_TRANSFERRED, DOSSIER_PROCESSING, "2025-11-24 10:05", &take, NULL, NULL, NULL),
                      STORE_CHANGE_OK);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers WHERE received_at = '2025-11-24 10:05'"
-                                      " AND receiver = 'Cán bộ B' AND given_at = '2025-11-24 09:20'"), 1);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers WHERE received_at IS NULL"), 0);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers WHERE received_at = '2025-11-24 10:05'"
+                                              " AND receiver = 'Cán bộ B' AND given_at = '2025-11-24 09:20'"), 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers WHERE received_at IS NULL"), 0);
 }
 
 /* A hook that writes to the registry, then refuses (1) or fails (-1) or accepts (0). */
@@ -108,7 +89,7 @@ static int hook_verdict;
 static int registering_hook(void *ctx)
 {
     fixture *f = ctx;
-    assert_int_equal(store_registry_put(f->st, "taichinh", "cong ty tnhh a", "Công ty TNHH A"), 0);
+    assert_int_equal(store_registry_put(f->db.st, "taichinh", "cong ty tnhh a", "Công ty TNHH A"), 0);
     return hook_verdict;
 }
 
@@ -116,38 +97,38 @@ static void test_hook_refusal_keeps_nothing(void **state)
 {
     fixture *f = *state;
     handover_plan give = {.step = "transfer", .from_agency = "Một cửa", .to_agency = "Sở", .giver = "A"};
-    long long events = query_int(f->st, "SELECT count(*) FROM events");
+    long long events = test_query_int(f->db.st, "SELECT count(*) FROM events");
     bool refused = false;
     for (hook_verdict = 1; hook_verdict >= -1; hook_verdict -= 2) {
         assert_int_equal(move(f, DOSSIER_RECEIVED, DOSSIER_ACCEPTED, "2025-11-24 09:10", &give,
                               registering_hook, f, &refused), STORE_CHANGE_ERROR);
         assert_true(refused == (hook_verdict == 1));
-        assert_int_equal(query_int(f->st, "SELECT count(*) FROM registry"), 0);
-        assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers"), 0);
-        assert_int_equal(query_int(f->st, "SELECT count(*) FROM events"), events);
-        assert_int_equal(query_int(f->st, "SELECT count(*) FROM dossiers WHERE status = 'received'"), 1);
+        assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM registry"), 0);
+        assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers"), 0);
+        assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM events"), events);
+        assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM dossiers WHERE status = 'received'"), 1);
     }
     hook_verdict = 0;
     assert_int_equal(move(f, DOSSIER_RECEIVED, DOSSIER_ACCEPTED, "2025-11-24 09:10", &give,
                           registering_hook, f, &refused), STORE_CHANGE_OK);
     assert_false(refused);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM registry"), 1);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM handovers"), 1);
-    assert_int_equal(query_int(f->st, "SELECT count(*) FROM events"), events + 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM registry"), 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM handovers"), 1);
+    assert_int_equal(test_query_int(f->db.st, "SELECT count(*) FROM events"), events + 1);
 }
 
 static void test_supplement_latest(void **state)
 {
     fixture *f = *state;
     char source[16], at[STORE_TIME_LEN], err[256];
-    long long id = query_int(f->st, "SELECT id FROM dossiers");
-    assert_int_equal(store_supplement_latest(f->st, id, source, at), 0);
+    long long id = test_query_int(f->db.st, "SELECT id FROM dossiers");
+    assert_int_equal(store_supplement_latest(f->db.st, id, source, at), 0);
     dossier_supplement s = {"[{\"title\":\"cccd\"}]", NULL, "department", NULL};
     dossier_change c = {.code = f->code, .from = DOSSIER_RECEIVED, .to = DOSSIER_SUPPLEMENT_REQUESTED,
                         .step_index = -1, .audit_action = "dossier.test", .actor = "x",
                         .at = "2025-11-24 11:00", .supplement = &s};
-    assert_int_equal(store_dossier_change(f->st, &c, NULL, err, sizeof err), STORE_CHANGE_OK);
-    assert_int_equal(store_supplement_latest(f->st, id, source, at), 1);
+    assert_int_equal(store_dossier_change(f->db.st, &c, NULL, err, sizeof err), STORE_CHANGE_OK);
+    assert_int_equal(store_supplement_latest(f->db.st, id, source, at), 1);
     assert_string_equal(source, "department");
     assert_string_equal(at, "2025-11-24 11:00");
 }

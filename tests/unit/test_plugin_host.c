@@ -21,6 +21,7 @@
 #include "request.h"
 #include "router.h"
 #include "store.h"
+#include "test_support.h"
 
 /* ---- fixture: a temp plugin folder, a catalogue, a config and a store ---- */
 
@@ -36,11 +37,9 @@ typedef struct report_entry {
 typedef struct fixture {
     char build[PATH_MAX];   /* absolute $BUILD */
     char dir[64];           /* the plugin folder under test */
-    char dbdir[64];
-    char dbpath[128];
+    test_db db;             /* the store's folder, and the store */
     catalogue *cat;
     config *cfg;
-    store *st;
     plugin_set set;
     report_entry reports[MAX_REPORTS];
     size_t report_count;
@@ -85,18 +84,21 @@ static int setup(void **state)
         return -1;
     }
     snprintf(f->dir, sizeof f->dir, "/tmp/motcua-plugins-XXXXXX");
-    snprintf(f->dbdir, sizeof f->dbdir, "/tmp/motcua-phstore-XXXXXX");
-    if (mkdtemp(f->dir) == NULL || mkdtemp(f->dbdir) == NULL) {
+    if (mkdtemp(f->dir) == NULL) {
         free(f);
         return -1;
     }
-    snprintf(f->dbpath, sizeof f->dbpath, "%s/motcua.db", f->dbdir);
+    if (test_db_make(&f->db, "phstore") != 0) {
+        rmdir(f->dir);
+        free(f);
+        return -1;
+    }
     char err[512];
     f->cat = catalogue_new();
     f->cfg = config_parse_text("[plugin.taichinh]\nmin_charter_capital = 1\n"
                                "[plugin.tuphap]\ngreeting = Xin chào\n",
                                "test.ini", err, sizeof err);
-    if (f->cat == NULL || f->cfg == NULL || store_open(f->dbpath, 1000, &f->st, err, sizeof err) != 0) {
+    if (f->cat == NULL || f->cfg == NULL || store_open(f->db.path, 1000, &f->db.st, err, sizeof err) != 0) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;
     }
@@ -128,9 +130,8 @@ static int teardown(void **state)
     plugin_set_unload(&f->set);
     catalogue_free(f->cat);
     config_free(f->cfg);
-    store_close(f->st);
-    int rc = remove_dir(f->dir);
-    rc |= remove_dir(f->dbdir);
+    int rc = test_db_remove(&f->db);
+    rc |= remove_dir(f->dir);
     free(f);
     return rc;
 }
@@ -197,7 +198,7 @@ static size_t link_department_plugins(fixture *f)
 static void load(fixture *f)
 {
     char err[512] = "";
-    if (plugin_set_load(&f->set, f->dir, f->cat, f->cfg, f->st, collect_report, f, err, sizeof err) != 0)
+    if (plugin_set_load(&f->set, f->dir, f->cat, f->cfg, f->db.st, collect_report, f, err, sizeof err) != 0)
         fail_msg("plugin_set_load: %s", err);
 }
 
@@ -384,7 +385,7 @@ static void test_folder_errors_and_filtering(void **state)
     fixture *f = *state;
     char err[512] = "";
     plugin_set other = {0};
-    assert_int_equal(plugin_set_load(&other, "/nonexistent/plugins", f->cat, f->cfg, f->st, collect_report, f,
+    assert_int_equal(plugin_set_load(&other, "/nonexistent/plugins", f->cat, f->cfg, f->db.st, collect_report, f,
                                      err, sizeof err),
                      -1);
     assert_non_null(strstr(err, "/nonexistent/plugins"));
@@ -410,20 +411,8 @@ static void test_folder_errors_and_filtering(void **state)
 
 /* ---- routes ----------------------------------------------------------------- */
 
-typedef struct capture {
-    char buf[4096];
-    size_t len;
-} capture;
-
-static int capture_write(void *ctx, const char *buf, size_t len)
-{
-    capture *c = ctx;
-    assert_true(c->len + len < sizeof c->buf);
-    memcpy(c->buf + c->len, buf, len);
-    c->len += len;
-    c->buf[c->len] = '\0';
-    return 0;
-}
+/* Responses of plugin routes fit in 4 KiB. */
+#define ROUTE_RESPONSE_MAX 4096
 
 static void test_routes_mounted(void **state)
 {
@@ -460,9 +449,8 @@ static void test_routes_mounted(void **state)
     char *envp[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/v1/departments/crashy/ok", NULL};
     request req;
     assert_int_equal(request_parse(&req, envp), REQUEST_OK);
-    capture c = {.len = 0};
-    req.write = capture_write;
-    req.write_ctx = &c;
+    test_capture c;
+    test_capture_start(&c, ROUTE_RESPONSE_MAX, &req);
     route_handler h = NULL;
     void *ctx = NULL;
     assert_int_equal(router_match(r, &req, &h, &ctx, NULL, 0), ROUTE_FOUND);
@@ -524,9 +512,8 @@ static int run_route(router *r, const char *method, const char *uri, const char 
     char *envp[] = {m, u, len, NULL};
     request req;
     assert_int_equal(request_parse(&req, envp), REQUEST_OK);
-    capture c = {.len = 0};
-    req.write = capture_write;
-    req.write_ctx = &c;
+    test_capture c;
+    test_capture_start(&c, ROUTE_RESPONSE_MAX, &req);
     req.body = strdup(body);
     req.body_len = strlen(body);
     route_handler h = NULL;
@@ -594,8 +581,8 @@ static void test_host_config_get(void **state)
 {
     fixture *f = *state;
     const motcua_host_api *api = &plugin_host_api;
-    struct motcua_host taichinh = {"taichinh", f->cfg, f->st};
-    struct motcua_host tuphap = {"tuphap", f->cfg, f->st};
+    struct motcua_host taichinh = {"taichinh", f->cfg, f->db.st};
+    struct motcua_host tuphap = {"tuphap", f->cfg, f->db.st};
     struct motcua_host offline = {"taichinh", NULL, NULL};
     assert_string_equal(api->config_get(&taichinh, "min_charter_capital"), "1");
     assert_string_equal(api->config_get(&tuphap, "greeting"), "Xin chào");
@@ -657,8 +644,8 @@ static void test_host_registry(void **state)
 {
     fixture *f = *state;
     const motcua_host_api *api = &plugin_host_api;
-    struct motcua_host taichinh = {"taichinh", f->cfg, f->st};
-    struct motcua_host congan = {"congan", f->cfg, f->st};
+    struct motcua_host taichinh = {"taichinh", f->cfg, f->db.st};
+    struct motcua_host congan = {"congan", f->cfg, f->db.st};
     struct motcua_host offline = {"taichinh", f->cfg, NULL};
     char *value = NULL;
 
@@ -696,10 +683,10 @@ static void test_host_registry(void **state)
     assert_int_equal(api->registry_put(NULL, "k", "v"), -1);
 
     /* what was stored is durable: reopen the store */
-    store_close(f->st);
+    store_close(f->db.st);
     char err[256];
-    assert_int_equal(store_open(f->dbpath, 1000, &f->st, err, sizeof err), 0);
-    taichinh.st = f->st;
+    assert_int_equal(store_open(f->db.path, 1000, &f->db.st, err, sizeof err), 0);
+    taichinh.st = f->db.st;
     assert_int_equal(api->registry_get(&taichinh, "name:cong ty hoa binh", &value), 1);
     assert_string_equal(value, "Công ty TNHH Hòa Bình");
     api->free(value);
@@ -739,18 +726,15 @@ static void test_host_request_and_respond(void **state)
     assert_string_equal(api->request_body(mreq, &len), "{\"a\":1}");
     assert_int_equal(len, 7);
 
-    capture c = {.len = 0};
-    req.write = capture_write;
-    req.write_ctx = &c;
+    test_capture c;
+    test_capture_start(&c, ROUTE_RESPONSE_MAX, &req);
     api->respond(mreq, 99, NULL, "x", 1); /* a status out of range becomes 500 */
     assert_int_equal(req.status, 500);
     assert_non_null(strstr(c.buf, "Content-Type: application/octet-stream\r\n"));
     request_free(&req);
 
     assert_int_equal(request_parse(&req, envp), REQUEST_OK);
-    c.len = 0;
-    req.write = capture_write;
-    req.write_ctx = &c;
+    test_capture_start(&c, ROUTE_RESPONSE_MAX, &req);
     api->respond_error(mreq, 200, "name_taken", "Tên doanh nghiệp đã được đăng ký."); /* not an error status */
     assert_int_equal(req.status, 500);
     assert_non_null(strstr(c.buf, "Tên doanh nghiệp đã được đăng ký."));

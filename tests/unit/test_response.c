@@ -12,35 +12,13 @@
 
 #include "request.h"
 #include "response.h"
+#include "test_support.h"
 
-/* Everything the writer was given, and how it was given. */
-typedef struct capture {
-    char buf[8192];
-    size_t len;
-    int writes;
-    int fail_at_write; /* 0: never */
-} capture;
-
-static int capture_write(void *ctx, const char *buf, size_t len)
-{
-    capture *c = ctx;
-    c->writes++;
-    if (c->fail_at_write != 0 && c->writes >= c->fail_at_write)
-        return -1;
-    assert_true(c->len + len < sizeof c->buf);
-    memcpy(c->buf + c->len, buf, len);
-    c->len += len;
-    c->buf[c->len] = '\0';
-    return 0;
-}
-
-/* A parsed request of `method` writing into c. */
-static void make_request(request *req, char **envp, capture *c)
+/* A parsed request of `method` writing into c (8 KiB at most). */
+static void make_request(request *req, char **envp, test_capture *c)
 {
     assert_int_equal(request_parse(req, envp), REQUEST_OK);
-    memset(c, 0, sizeof *c);
-    req->write = capture_write;
-    req->write_ctx = c;
+    test_capture_start(c, 8192, req);
 }
 
 static char *get_envp[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/v1/x", NULL};
@@ -53,16 +31,9 @@ typedef struct split {
     size_t body_len;
 } split;
 
-static void split_response(const capture *c, split *s)
+static void split_response(const test_capture *c, split *s)
 {
-    const char *end = strstr(c->buf, "\r\n\r\n");
-    assert_non_null(end);
-    size_t hlen = (size_t)(end - c->buf) + 4;
-    assert_true(hlen < sizeof s->headers);
-    memcpy(s->headers, c->buf, hlen);
-    s->headers[hlen] = '\0';
-    s->body = c->buf + hlen;
-    s->body_len = c->len - hlen;
+    test_response_split(c->buf, c->len, s->headers, sizeof s->headers, &s->body, &s->body_len);
 }
 
 /* The value of header `name` in the block, copied into out ("" if absent). */
@@ -87,7 +58,7 @@ static void test_send_status_headers_body(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     const char *body = "Xin chào";
     assert_int_equal(response_send(&req, 201, "text/plain; charset=utf-8", "X-Dossier: H35.251122.0007\r\n",
@@ -115,7 +86,7 @@ static void test_send_empty_body(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     assert_int_equal(response_send(&req, 204, "text/plain", NULL, NULL, 0), 0);
     split s;
@@ -131,7 +102,7 @@ static void test_head_sends_no_body(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, head_envp, &c);
     const char *body = "{\"status\":\"ok\"}";
     assert_int_equal(response_send(&req, 200, RESPONSE_JSON_TYPE, NULL, body, strlen(body)), 0);
@@ -151,7 +122,7 @@ static void test_second_response_refused(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     assert_int_equal(response_send(&req, 200, "text/plain", NULL, "one", 3), 0);
     size_t len_after_first = c.len;
@@ -169,7 +140,7 @@ static void test_error_json_shape(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     const char *message = "Không tìm thấy thủ tục này. Hãy kiểm tra lại mã thủ tục hoặc tìm theo tên.";
     assert_int_equal(response_error(&req, 404, "unknown_procedure", message), 0);
@@ -205,7 +176,7 @@ static void test_error_json_escaping(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     const char *message = "Trường \"họ tên\" không được chứa \\ hoặc xuống dòng\n.";
     assert_int_equal(response_error(&req, 400, "invalid_value", message), 0);
@@ -222,7 +193,7 @@ static void test_json_steals_and_sends(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     json_t *v = json_pack("{s:s,s:i}", "name", "Đăng ký khai sinh", "count", 1);
     assert_int_equal(response_json(&req, 200, v), 0); /* v is released (valgrind checks) */
@@ -252,7 +223,7 @@ static void test_writer_failure(void **state)
 {
     (void)state;
     request req;
-    capture c;
+    test_capture c;
     make_request(&req, get_envp, &c);
     c.fail_at_write = 1;
     assert_int_equal(response_send(&req, 200, "text/plain", NULL, "abc", 3), -1);

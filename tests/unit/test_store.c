@@ -14,65 +14,20 @@
 
 #include "store.h"
 #include "store_sqlite_internal.h"
+#include "test_support.h"
 
-/* A fresh temp directory holding the database path for one test. */
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-} fixture;
+/* A fresh temp directory holding the database path for one test; each test opens the store. */
+typedef test_db fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    if (f == NULL)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/motcua-store-XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/motcua.db", f->dir);
-    *state = f;
-    return 0;
+    return test_db_setup(state, "store", -1);
 }
 
-static int teardown(void **state)
+/* 1 if a table, index or view of that name exists, 0 if not. */
+static long long table_exists(store *st, const char *name)
 {
-    fixture *f = *state;
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char p[160];
-        snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    int rc = rmdir(f->dir);
-    free(f);
-    return rc;
-}
-
-/* One integer from a query on the store's connection. */
-static int query_int(store *st, const char *sql)
-{
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    int v = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    return v;
-}
-
-static int table_exists(store *st, const char *name)
-{
-    sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_sqlite_db(st),
-                                        "SELECT count(*) FROM sqlite_master WHERE name = ?1", -1,
-                                        &stmt, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    int n = sqlite3_column_int(stmt, 0);
-    sqlite3_finalize(stmt);
-    return n;
+    return test_query_int_bound(st, "SELECT count(*) FROM sqlite_master WHERE name = ?1", name);
 }
 
 static store *open_ok(const char *path)
@@ -95,14 +50,14 @@ static void test_fresh_db_migrates_to_latest(void **state)
     assert_int_equal(table_exists(st, "procedure_versions"), 1);
     assert_int_equal(table_exists(st, "meta"), 1);
     assert_int_equal(table_exists(st, "procedure_versions_by_date"), 1);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
     assert_int_equal(store_ping(st), 0);
     store_close(st);
 
     /* Opening again applies nothing more. */
     st = open_ok(f->path);
     assert_int_equal(store_schema_version(st), store_schema_latest());
-    assert_int_equal(query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
     store_close(st);
 }
 
@@ -202,9 +157,9 @@ static void test_wal_and_pragmas(void **state)
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
     sqlite3_finalize(stmt);
-    assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(query_int(st, "PRAGMA synchronous"), 1); /* NORMAL */
-    assert_int_equal(query_int(st, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(test_query_int(st, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(test_query_int(st, "PRAGMA synchronous"), 1); /* NORMAL */
+    assert_int_equal(test_query_int(st, "PRAGMA busy_timeout"), 5000);
     store_close(st);
 }
 
@@ -235,8 +190,8 @@ static void test_registry(void **state)
     assert_int_equal(store_registry_get(st, "t'; DROP TABLE registry; --", "k", &v), 1);
     assert_string_equal(v, "'\"");
     free(v);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM registry"), 3);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM registry WHERE created_at LIKE '20__-__-__T__:__:__Z'"), 3);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM registry"), 3);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM registry WHERE created_at LIKE '20__-__-__T__:__:__Z'"), 3);
     assert_int_equal(store_registry_put(st, NULL, "k", "v"), -1);
     assert_int_equal(store_registry_get(st, "a", NULL, &v), -1);
     store_close(st);
@@ -250,17 +205,17 @@ static void test_procedure_version_record(void **state)
     const char *d2 = "2222222222222222222222222222222222222222222222222222222222222222";
     assert_int_equal(store_procedure_version_record(st, "khaisinh", "2024-01-01", d1, "{\"a\":1}"), 0);
     assert_int_equal(store_procedure_version_record(st, "khaisinh", "2024-01-01", d1, "{\"a\":1}"), 0);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM procedure_versions"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM procedure_versions"), 1);
     assert_int_equal(store_procedure_version_record(st, "khaisinh", "2025-07-01", d2, "{\"a\":2}"), 0);
     assert_int_equal(store_procedure_version_record(st, "kethon", "2024-01-01", d1, "{\"a\":1}"), 0);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM procedure_versions"), 3);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM procedure_versions WHERE code = 'khaisinh'"), 2);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM procedure_versions"), 3);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM procedure_versions WHERE code = 'khaisinh'"), 2);
     assert_int_equal(store_procedure_version_record(st, "k", NULL, d1, "{}"), -1);
     store_close(st);
 
     /* Survives reopening. */
     st = open_ok(f->path);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM procedure_versions"), 3);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM procedure_versions"), 3);
     store_close(st);
 }
 
@@ -297,23 +252,23 @@ static void test_concurrent_first_open(void **state)
     }
     assert_int_equal(failed, 0);
     store *st = open_ok(f->path);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
-    assert_int_equal(query_int(st, "SELECT count(*) FROM registry WHERE ns = 'race'"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM meta WHERE key = 'installed_at'"), 1);
+    assert_int_equal(test_query_int(st, "SELECT count(*) FROM registry WHERE ns = 'race'"), 1);
     store_close(st);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_db_migrates_to_latest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_version_1_migrates_to_2, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_version_0_stays_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wal_and_pragmas, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_procedure_version_record, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_first_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_db_migrates_to_latest, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_1_migrates_to_2, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_version_0_stays_empty, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_open_errors, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_wal_and_pragmas, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_registry, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_procedure_version_record, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_first_open, setup, test_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
