@@ -138,20 +138,24 @@ static SANE_Status read_frame(SANE_Handle h, const SANE_Parameters *p, raw_frame
         snprintf(detail, dlen, "frame of %zu bytes: too large or out of memory", first);
         return SANE_STATUS_NO_MEM;
     }
+    unsigned char spill[4096]; /* bytes past the announced length: read, then dropped */
     for (;;) {
-        if (raw->cap == raw->len) {
+        bool full = raw->cap == raw->len;
+        if (full && p->lines <= 0) {
             size_t grow = raw->cap / 2 > CAPTURE_READ_CHUNK ? raw->cap / 2 : CAPTURE_READ_CHUNK;
             if (raw_reserve(raw, raw->cap + grow) != 0) {
                 snprintf(detail, dlen, "frame over %zu bytes: too large or out of memory", raw->cap);
                 return SANE_STATUS_NO_MEM;
             }
+            full = false;
         }
-        size_t room = raw->cap - raw->len;
+        unsigned char *dst = full ? spill : raw->data + raw->len;
+        size_t room = full ? sizeof spill : raw->cap - raw->len;
         if (room > INT_MAX)
             room = INT_MAX;
         SANE_Int n = 0;
-        SANE_Status st = sane_read(h, raw->data + raw->len, (SANE_Int)room, &n);
-        if (n > 0 && (size_t)n <= room)
+        SANE_Status st = sane_read(h, dst, (SANE_Int)room, &n);
+        if (!full && n > 0 && (size_t)n <= room)
             raw->len += (size_t)n;
         if (st == SANE_STATUS_EOF)
             return SANE_STATUS_GOOD;
@@ -420,14 +424,15 @@ static int device_options_apply(SANE_Handle h, const capture_options *opt, long 
 }
 
 /* Before sane_cancel of a frame that stopped in the middle. Backends that read in a
- * thread (sanei_thread) cancel it asynchronously; a thread cancelled inside malloc leaves
- * the heap locked and the whole process hangs (seen with SANE's test backend when
- * sane_read fails right after sane_start). Giving the reader time to reach its blocking
- * write avoids that; it costs 0.2 s on error paths only. */
+ * thread (sanei_thread) close their pipe and cancel that thread asynchronously; a reader
+ * caught starting up (malloc) or waking with EPIPE (strerror) dies holding a libc lock and
+ * the whole process hangs later (seen with SANE's test backend when sane_read fails right
+ * after sane_start). Giving the reader time to finish or block in write avoids most of
+ * it; it costs 0.2 s on error paths only. */
 static void cancel_settle(void)
 {
-    struct timespec pause = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
-    while (nanosleep(&pause, &pause) != 0 && errno == EINTR)
+    struct timespec t = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
         ;
 }
 

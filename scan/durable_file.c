@@ -1,4 +1,4 @@
-/* Durable file replacement for outputs written by libraries that open files by name (qpdf, Tesseract, Leptonica). */
+/* Durable file replacement: of a temporary file (outputs of libraries that open files by name: qpdf, Tesseract, Leptonica) or by a buffer. */
 #include "durable_file.h"
 
 #include <errno.h>
@@ -68,4 +68,40 @@ int durable_commit(const char *tmp, const char *path, unsigned mode, char *err, 
         return -1;
     }
     return 0;
+}
+
+int durable_write(const char *path, const void *data, size_t len, unsigned mode, char *err,
+                  size_t errlen)
+{
+    char tmp[4200];
+    if (durable_temp_name(path, tmp, sizeof tmp) != 0) {
+        snprintf(err, errlen, "path too long: %.300s", path);
+        return -1;
+    }
+    /* Private until durable_commit gives it its mode: nobody reads a half-written file. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "create %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    const char *p = data;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(err, errlen, "write %s: %s", tmp, n < 0 ? strerror(errno) : "no progress");
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0) {
+        snprintf(err, errlen, "write %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return durable_commit(tmp, path, mode, err, errlen);
 }

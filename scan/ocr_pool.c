@@ -42,6 +42,8 @@ static const char *const VI_CRASH =
 static const char *const VI_NO_MEMORY = "Hệ thống thiếu bộ nhớ. Hãy thử lại sau.";
 static const char *const VI_NO_WORKER =
     "Bộ nhận dạng chữ chưa khởi động được. Hãy báo quản trị viên kiểm tra dịch vụ quét.";
+static const char *const VI_NOT_RUN =
+    "Trang này chưa được nhận dạng vì lần xử lý đã dừng giữa chừng. Hãy yêu cầu nhận dạng lại.";
 
 typedef enum worker_state { W_DEAD = 0, W_STARTING, W_IDLE, W_BUSY } worker_state;
 
@@ -321,22 +323,37 @@ static void worker_start_failed(ocr_pool *p, pool_worker *w, const char *why)
 typedef struct run_state {
     pool_task *tasks;
     size_t n;
-    size_t next;        /* first task not yet sent */
+    size_t next;        /* first task not yet sent; next - done are in flight */
     size_t done;
     size_t failed;
-    void (*progress)(void *ctx, size_t done, size_t total);
+    ocr_page_done_fn page_done; /* told of every finished page task (not counts) */
     void *ctx;
+    bool stopping;      /* page_done said stop: send nothing more */
 } run_state;
 
-/* The task in flight on w is finished (its result is set). */
-static void task_finished(ocr_pool *p, pool_worker *w, run_state *rs)
+/* Task `task` is finished (its result is set): counted, then reported. */
+static void task_finished(run_state *rs, size_t task)
 {
-    (void)p;
-    if (!rs->tasks[w->task].res->ok)
-        rs->failed++;
+    pool_task *t = &rs->tasks[task];
+    if (!t->res->ok)
+        rs->failed++; /* before page_done, which may clear the result */
     rs->done++;
-    if (rs->progress != NULL && rs->tasks[w->task].job != NULL)
-        rs->progress(rs->ctx, rs->done, rs->n);
+    if (rs->page_done != NULL && t->job != NULL && !rs->page_done(rs->ctx, task, t->res))
+        rs->stopping = true;
+}
+
+/* Fails every task not sent yet with en/vi; they are reported unless the run is stopping. */
+static void tasks_fail_unsent(run_state *rs, const char *en, const char *vi)
+{
+    for (; rs->next < rs->n; rs->next++) {
+        result_fail(rs->tasks[rs->next].res, en, vi);
+        if (rs->stopping) {
+            rs->failed++;
+            rs->done++;
+        } else {
+            task_finished(rs, rs->next);
+        }
+    }
 }
 
 /* Why a task in flight was lost. */
@@ -365,7 +382,7 @@ static void task_lost(ocr_pool *p, pool_worker *w, run_state *rs, lost_reason wh
         result_fail(t->res, en, VI_CRASH);
     }
     log_msg(LOG_WARN, "ocr pool: worker %ld: %s", (long)pid, en);
-    task_finished(p, w, rs);
+    task_finished(rs, w->task);
     worker_respawn(p, w);
 }
 
@@ -398,7 +415,7 @@ static void worker_message(ocr_pool *p, pool_worker *w, run_state *rs, json_t *m
     }
     w->state = W_IDLE;
     w->pages++;
-    task_finished(p, w, rs);
+    task_finished(rs, w->task);
     if (p->recycle_after > 0 && w->pages >= p->recycle_after) {
         worker_retire(w);
         worker_respawn(p, w);
@@ -495,10 +512,10 @@ static json_t *task_request(const pool_task *t)
                      t->job->index, "pdf_out", t->job->pdf_out, "upright_out", t->job->upright_out);
 }
 
-/* Gives waiting tasks to idle workers. */
+/* Gives waiting tasks to idle workers (none once the run is stopping). */
 static void pool_dispatch(ocr_pool *p, run_state *rs)
 {
-    for (int i = 0; i < p->nworkers && rs->next < rs->n; i++) {
+    for (int i = 0; i < p->nworkers && rs->next < rs->n && !rs->stopping; i++) {
         pool_worker *w = &p->w[i];
         worker_respawn(p, w);
         if (w->state != W_IDLE)
@@ -530,21 +547,21 @@ static bool pool_has_live_worker(const ocr_pool *p)
     return false;
 }
 
-/* Runs every task to a result. Returns the number that failed. */
+/* Runs every task to a result (a stopping run: the tasks in flight, the rest fail unsent).
+ * Returns the number that failed. */
 static size_t pool_execute(ocr_pool *p, run_state *rs)
 {
     while (rs->done < rs->n) {
+        if (rs->stopping && rs->done == rs->next) {
+            tasks_fail_unsent(rs, "not run: the run was stopped before this page", VI_NOT_RUN);
+            break;
+        }
         pool_dispatch(p, rs);
         if (!pool_has_live_worker(p)) {
+            /* Nothing can be in flight: a busy worker is a live one. */
             char en[512];
             snprintf(en, sizeof en, "no OCR worker could start: %s", p->last_error);
-            for (; rs->next < rs->n; rs->next++) {
-                result_fail(rs->tasks[rs->next].res, en, VI_NO_WORKER);
-                rs->failed++;
-                rs->done++;
-                if (rs->progress != NULL && rs->tasks[rs->next].job != NULL)
-                    rs->progress(rs->ctx, rs->done, rs->n);
-            }
+            tasks_fail_unsent(rs, en, VI_NO_WORKER);
             break;
         }
         pool_step(p, rs);
@@ -685,24 +702,53 @@ int ocr_pool_count_pages(ocr_pool *pool, const char *path, int *pages, char *err
     return rc;
 }
 
-size_t ocr_pool_run(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
-                    void (*progress)(void *ctx, size_t done, size_t total), void *ctx)
+size_t ocr_pool_run_each(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
+                         ocr_page_done_fn done, void *ctx)
 {
     if (n == 0)
         return 0;
     memset(results, 0, n * sizeof *results);
     pool_task *tasks = calloc(n, sizeof *tasks);
     if (tasks == NULL) {
-        for (size_t i = 0; i < n; i++)
+        bool go_on = true;
+        for (size_t i = 0; i < n; i++) {
             result_fail(&results[i], "out of memory", VI_NO_MEMORY);
+            if (go_on && done != NULL)
+                go_on = done(ctx, i, &results[i]);
+        }
         return n;
     }
     for (size_t i = 0; i < n; i++)
         tasks[i] = (pool_task){.job = &jobs[i], .res = &results[i]};
-    run_state rs = {.tasks = tasks, .n = n, .progress = progress, .ctx = ctx};
+    run_state rs = {.tasks = tasks, .n = n, .page_done = done, .ctx = ctx};
     size_t failed = pool_execute(pool, &rs);
     free(tasks);
     return failed;
+}
+
+/* ocr_pool_run's progress, told through ocr_pool_run_each's per-page callback. */
+typedef struct run_progress {
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *ctx;
+    size_t done, total;
+} run_progress;
+
+static bool run_progress_page(void *ctx, size_t index, ocr_page_result *r)
+{
+    (void)index;
+    (void)r;
+    run_progress *rp = ctx;
+    rp->done++;
+    if (rp->progress != NULL)
+        rp->progress(rp->ctx, rp->done, rp->total);
+    return true;
+}
+
+size_t ocr_pool_run(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
+                    void (*progress)(void *ctx, size_t done, size_t total), void *ctx)
+{
+    run_progress rp = {.progress = progress, .ctx = ctx, .total = n};
+    return ocr_pool_run_each(pool, jobs, n, results, run_progress_page, &rp);
 }
 
 size_t ocr_pool_worker_pids(const ocr_pool *pool, pid_t *pids, size_t max)

@@ -57,9 +57,26 @@ int ocr_pool_count_pages(ocr_pool *pool, const char *path, int *pages, char *err
 /* Processes every job across the workers; results[i] belongs to jobs[i] (it
  * need not be initialised: it is overwritten) and must be released with
  * ocr_page_result_clear. progress (may be NULL) is called after each finished
- * page. Returns the number of pages that failed. */
+ * page. Returns the number of pages that failed. (ocr_pool_run_each with a
+ * callback that counts.) */
 size_t ocr_pool_run(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
                     void (*progress)(void *ctx, size_t done, size_t total), void *ctx);
+
+/* Told by ocr_pool_run_each that jobs[index] is finished: r is &results[index], final
+ * (recognised, refused, crashed, past its deadline, or no worker could run it). The
+ * callee may read r, take its strings or clear it: the pool does not look at it again.
+ * Returns true to go on, false to stop the run. It must not call the pool. */
+typedef bool (*ocr_page_done_fn)(void *ctx, size_t index, ocr_page_result *r);
+
+/* As ocr_pool_run, with every job submitted at once (every worker busy while pages
+ * remain), and done (may be NULL) called once per page the moment it is finished, in the
+ * order pages finish (not jobs order), from this thread. Failed pages are reported too.
+ * When done returns false no further page is started; the pages already in a worker
+ * finish and are reported (done's answer for them is ignored); the pages never started
+ * fail ("not run") and are not reported. Returns the number of pages that failed, those
+ * not run included. n == 0 does nothing. */
+size_t ocr_pool_run_each(ocr_pool *pool, const ocr_page_job *jobs, size_t n, ocr_page_result *results,
+                         ocr_page_done_fn done, void *ctx);
 
 /* The process ids of the workers alive now (started or starting), at most max of
  * them into pids; returns how many. For status pages and tests. */

@@ -2,7 +2,6 @@
 #include "process.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -74,40 +73,6 @@ static int ensure_dir(const char *dir, char *err, size_t errlen)
         return -1;
     }
     return 0;
-}
-
-/* Writes len bytes to path durably (temp name, fsync, rename, fsync of the folder), mode 0644. */
-static int write_durable(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-    char tmp[PATH_MAX];
-    if (durable_temp_name(path, tmp, sizeof tmp) != 0) {
-        snprintf(err, errlen, "path too long: %s", path);
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            snprintf(err, errlen, "cannot write %s: %s", tmp, w < 0 ? strerror(errno) : "no progress");
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return durable_commit(tmp, path, 0644, err, errlen);
 }
 
 /* The file name without folder and without its last extension ("a/p-01.png" -> "p-01"). */
@@ -276,7 +241,7 @@ static int write_texts(process_run *r, char *err, size_t errlen)
             return -1;
         }
         const char *text = pg->res.text != NULL ? pg->res.text : "";
-        if (write_durable(path, text, strlen(text), err, errlen) != 0)
+        if (durable_write(path, text, strlen(text), 0644, err, errlen) != 0)
             return -1;
     }
     return 0;
@@ -491,7 +456,7 @@ int scan_process(ocr_pool *pool, const scan_process_options *opt, const char *co
             text = withnl;
             text[len] = '\n';
             text[len + 1] = '\0';
-            rc = write_durable(path, text, len + 1, err, errlen);
+            rc = durable_write(path, text, len + 1, 0644, err, errlen);
         }
         free(text);
     }

@@ -3,7 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,6 @@ typedef struct scand {
     store *st;
     catalogue *cat;
     ocr_pool *pool;          /* started with the first job */
-    int batch;               /* pages given to the pool at once: its worker count */
     int pid;
     char host[256];
 } scand;
@@ -127,37 +126,6 @@ static int job_dir(scand *d, const char *code, const char *sub, char *out, size_
     return ensure_dir(out);
 }
 
-/* Writes text to path durably (temporary, fsync, rename, folder fsync). 0, or -1 with err. */
-static int write_text(const char *path, const char *text, char *err, size_t errlen)
-{
-    char tmp[4200];
-    if (durable_temp_name(path, tmp, sizeof tmp) != 0) {
-        snprintf(err, errlen, "path too long: %.300s", path);
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) {
-        snprintf(err, errlen, "create %.300s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    size_t len = strlen(text), done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, text + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
-    int saved = errno;
-    if (close(fd) != 0 || done < len) {
-        snprintf(err, errlen, "write %.300s: %s", tmp, strerror(done < len ? saved : errno));
-        unlink(tmp);
-        return -1;
-    }
-    return durable_commit(tmp, path, 0640, err, errlen);
-}
-
 /* The whole file at path (malloc'ed, NUL-terminated), or NULL. */
 static char *read_text(const char *path)
 {
@@ -212,7 +180,6 @@ static int pool_ready(scand *d)
         log_msg(LOG_ERROR, "scand: cannot start the OCR pool: %s", err);
         return -1;
     }
-    d->batch = opt.workers;
     log_msg(LOG_INFO, "scand: OCR pool started with %d workers", opt.workers);
     return 0;
 }
@@ -240,14 +207,6 @@ static bool still_ours(job_ctx *c, int rc, const char *what)
         log_msg(LOG_ERROR, "scand: job %lld (%s): store error during %s", c->job->id, c->job->code, what);
     }
     return false;
-}
-
-/* The pool's page progress: keeps the heartbeat fresh during a long batch. */
-static void ocr_progress(void *ctx, size_t done, size_t total)
-{
-    job_ctx *c = ctx;
-    if (!c->lost && store_scan_heartbeat(c->d->st, c->job->id, c->d->pid) == 0)
-        c->lost = true;
 }
 
 /* Moves one captured file into the dossier's pages (as an upload would: pages/<code>/<sha256>.png,
@@ -421,7 +380,8 @@ static bool record_page(job_ctx *c, const json_t *row, ocr_page_result *r)
         snprintf(rel, sizeof rel, "scan/%s/text/%lld.txt", job->code, id);
         snprintf(path, sizeof path, "%s/%s", d->cfg->files_dir, rel);
         if (job_dir(d, job->code, "text", dir, sizeof dir) != 0 ||
-            write_text(path, r->text != NULL ? r->text : "", err, sizeof err) != 0) {
+            durable_write(path, r->text != NULL ? r->text : "", r->text != NULL ? strlen(r->text) : 0, 0640, err,
+                          sizeof err) != 0) {
             log_msg(LOG_ERROR, "scand: job %lld page %d: cannot keep its text: %s", job->id, ordinal,
                     err[0] != '\0' ? err : strerror(errno));
             o.ok = false;
@@ -447,9 +407,31 @@ static bool record_page(job_ctx *c, const json_t *row, ocr_page_result *r)
     return still_ours(c, rc, "page result");
 }
 
-/* Recognises the dossier's pending pages, one pool-sized batch at a time, each page's result
- * written as soon as its batch returns. Returns 0 when none is left, 1 when asked to stop
- * (the job stays resumable), -1 when the job cannot go on. */
+/* One pass of the pool over the dossier's pending pages. */
+typedef struct page_pass {
+    job_ctx *c;
+    json_t *rows;            /* the pending pages, in the order given to the pool */
+    bool store_failed;       /* a result could not be stored: the job cannot go on */
+} page_pass;
+
+/* The pool's per-page callback: writes the finished page at once (each finished page stays
+ * done however the process ends), while the job is still ours. False stops the pass: the job
+ * was taken back, the store failed, or we are asked to stop (the pages in flight still come
+ * here and are written). */
+static bool page_finished(void *ctx, size_t index, ocr_page_result *r)
+{
+    page_pass *pass = ctx;
+    job_ctx *c = pass->c;
+    if (!c->lost && !pass->store_failed && !record_page(c, json_array_get(pass->rows, index), r) && !c->lost)
+        pass->store_failed = true;
+    ocr_page_result_clear(r);
+    return !c->lost && !pass->store_failed && !c->d->flags->stop;
+}
+
+/* Recognises the dossier's pending pages: all of them given to the pool at once, each page's
+ * result written the moment it is finished; then again for pages uploaded meanwhile. Returns
+ * 0 when none is left, 1 when asked to stop (the job stays resumable), -1 when the job cannot
+ * go on. */
 static int recognise_pending(job_ctx *c)
 {
     scand *d = c->d;
@@ -458,7 +440,7 @@ static int recognise_pending(job_ctx *c)
         if (register_uploads(c) != 0)
             return -1;
         json_t *rows = NULL;
-        if (store_scan_pending(d->st, job->dossier_id, d->batch, &rows) != 0) {
+        if (store_scan_pending(d->st, job->dossier_id, INT_MAX, &rows) != 0) {
             log_msg(LOG_ERROR, "scand: job %lld: cannot list pending pages", job->id);
             return -1;
         }
@@ -471,6 +453,7 @@ static int recognise_pending(job_ctx *c)
         ocr_page_result *results = calloc(n, sizeof *results);
         char (*paths)[4200] = calloc(n, sizeof *paths);
         if (jobs == NULL || results == NULL || paths == NULL) {
+            log_msg(LOG_ERROR, "scand: job %lld: out of memory for %zu pages", job->id, n);
             free(jobs), free(results), free(paths);
             json_decref(rows);
             return -1;
@@ -482,16 +465,13 @@ static int recognise_pending(job_ctx *c)
             jobs[i].path = paths[i];
             jobs[i].index = (int)json_integer_value(json_object_get(row, "page_index"));
         }
-        ocr_pool_run(d->pool, jobs, n, results, ocr_progress, c);
-        bool go_on = !c->lost;
-        for (size_t i = 0; i < n; i++) {
-            if (go_on)
-                go_on = record_page(c, json_array_get(rows, i), &results[i]);
-            ocr_page_result_clear(&results[i]);
-        }
+        page_pass pass = {.c = c, .rows = rows};
+        ocr_pool_run_each(d->pool, jobs, n, results, page_finished, &pass);
+        for (size_t i = 0; i < n; i++)
+            ocr_page_result_clear(&results[i]); /* the pages not run; the rest are clear already */
         free(jobs), free(results), free(paths);
         json_decref(rows);
-        if (!go_on)
+        if (c->lost || pass.store_failed)
             return -1;
         if (d->flags->stop)
             return 1;
@@ -646,7 +626,7 @@ static void nap(int ms)
 
 int scand_run(const config *cfg, scand_flags *flags, char *err, size_t errlen)
 {
-    scand d = {.cfg = cfg, .flags = flags, .pid = (int)getpid(), .batch = 1};
+    scand d = {.cfg = cfg, .flags = flags, .pid = (int)getpid()};
     if (gethostname(d.host, sizeof d.host) != 0)
         snprintf(d.host, sizeof d.host, "localhost");
     d.host[sizeof d.host - 1] = '\0';

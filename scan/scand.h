@@ -13,7 +13,7 @@
 
 /* What the signal handlers set (scand_main.c) and the loop reads. */
 typedef struct scand_flags {
-    volatile sig_atomic_t stop;        /* SIGTERM/SIGINT: finish the current page batch, release the job */
+    volatile sig_atomic_t stop;        /* SIGTERM/SIGINT: finish the pages in the workers, release the job, release the job */
     volatile sig_atomic_t reopen_log;  /* SIGHUP */
 } scand_flags;
 

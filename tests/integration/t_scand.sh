@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # motcua-scand through the real stack (--demo): uploaded pages are recognised and classified and
 # GET /completeness shows the verdict; kill -9 of motcua-scand in the middle of a 6-page job, then a
-# restart, loses nothing and redoes nothing (each page recognised once, no job left running); a
+# restart, loses nothing and redoes nothing (every page finished before the kill is in the store, its
+# row and text file untouched afterwards; each page recognised once; no job left running); a
 # capture through SANE's test backend at station quay1 adds a page; the officer's override changes
 # a page's document and the verdict; bad requests are refused with nothing changed.
 source "$(dirname "$0")/lib.sh"
@@ -12,11 +13,13 @@ for need in sqlite3 pango-view; do
 done
 [[ -x $BIN/motcua-scand ]] || fail "$BIN/motcua-scand is not built (make all)"
 
-# One OCR worker: pages are recognised one at a time, so the kill below lands between pages.
+# One OCR worker: pages are recognised one at a time and in order, so the pages finished before the
+# kill below are exactly the first ones.
 plugins_assemble
 out=$(MOTCUA_PLUGIN_DIR="$PLUGIN_DIR" MOTCUA_SCAN_WORKERS=1 "$STACK" up --port "$PORT" --dir "$DIR" --demo 2>&1) ||
     { echo "$out" >&2; fail "nginx/stack up --demo failed"; }
 DB="$DIR/data/motcua.db"
+FILES="$DIR/data/files"
 SCAND_LOG="$DIR/log/scand.log"
 grep -q '^station.quay1 = test:0$' "$DIR/conf/motcua.ini" || fail "--demo did not configure station quay1"
 [[ $(cat "$DIR/sane.d/dll.conf") == $'test\npnm' ]] || fail "--demo did not write DIR/sane.d/dll.conf"
@@ -109,9 +112,25 @@ before=$(recognised)
 JOB2=$(sqlite3 "$DB" "SELECT j.id FROM scan_jobs j JOIN dossiers d ON d.id = j.dossier_id
                       WHERE d.code = '$CODE2' AND j.state = 'running'")
 [[ -n $JOB2 ]] || fail "no job of $CODE2 was running when motcua-scand was killed"
-DONE_BEFORE=$(sqlite3 "$DB" "SELECT s.id || '|' || s.recognised_at || '|' || s.text_path
-    FROM scan_pages s JOIN dossiers d ON d.id = s.dossier_id WHERE d.code = '$CODE2' AND s.state = 'done'")
-note "killed motcua-scand (pid $SCAND_PID) with $before of 6 pages recognised (job $JOB2)"
+# Each page is written the moment it is finished: the finished pages are exactly the first ones, each
+# logged once, each with its text file.
+finished=$(sqlite3 "$DB" "SELECT group_concat(ordinal, ',') FROM (SELECT s.ordinal FROM scan_pages s
+    JOIN dossiers d ON d.id = s.dossier_id WHERE d.code = '$CODE2' AND s.state <> 'pending' ORDER BY s.ordinal)")
+[[ $finished == "$(seq -s, 1 "$before")" ]] || fail "the pages recognised before the kill are $finished, not 1..$before"
+LOG_AT_KILL=$(wc -l < "$SCAND_LOG")
+[[ $(grep -c "dossier $CODE2 page [0-9]* recognised\$" "$SCAND_LOG") == "$before" ]] ||
+    fail "the log before the kill does not name the $before pages in the store"
+row_of() { # row_of ID: the page's result as stored, and the identity of its text file
+    local r
+    r=$(sqlite3 "$DB" "SELECT id || '|' || state || '|' || recognised_at || '|' || recognised_by_job || '|' ||
+        ocr_confidence || '|' || coalesce(text_path, '-') FROM scan_pages WHERE id = $1")
+    echo "$r|$(stat -c '%i.%Y' "$FILES/${r##*|}" 2> /dev/null || echo none)"
+}
+DONE_BEFORE=$(for id in $(sqlite3 "$DB" "SELECT s.id FROM scan_pages s JOIN dossiers d ON d.id = s.dossier_id
+                  WHERE d.code = '$CODE2' AND s.state <> 'pending' ORDER BY s.ordinal"); do row_of "$id"; done)
+[[ $(grep -c '|done|' <<< "$DONE_BEFORE") == "$before" && $DONE_BEFORE != *"|none"* ]] ||
+    fail "a page recognised before the kill is not done with its text file: $DONE_BEFORE"
+note "killed motcua-scand (pid $SCAND_PID) with $before of 6 pages recognised (pages $finished, job $JOB2)"
 for w in $workers; do # its OCR workers must not outlive it for long
     wait_for 15 "OCR worker $w of the killed motcua-scand gone" pid_gone "$w"
 done
@@ -137,11 +156,16 @@ for ((n = 1; n <= 6; n++)); do
 done
 while IFS= read -r row; do
     id=${row%%|*}
-    now=$(sqlite3 "$DB" "SELECT id || '|' || recognised_at || '|' || text_path FROM scan_pages WHERE id = $id")
-    [[ $now == "$row" ]] || fail "page row $id recognised before the kill changed: '$row' -> '$now'"
+    now=$(row_of "$id")
+    [[ $now == "$row" ]] || fail "page $id recognised before the kill changed (row or text file): '$row' -> '$now'"
 done <<< "$DONE_BEFORE"
+after_kill=$(tail -n "+$((LOG_AT_KILL + 1))" "$SCAND_LOG" | grep -c "dossier $CODE2 page [0-9]* recognised\$")
+((after_kill == 6 - before)) ||
+    fail "the restarted motcua-scand recognised $after_kill pages of $CODE2, expected the $((6 - before)) left"
+[[ $(find "$FILES/scan/$CODE2/text" -name '*.txt' | wc -l) == 6 ]] ||
+    fail "$CODE2 should have 6 page text files: $(ls "$FILES/scan/$CODE2/text")"
 grep -q "took back 1 jobs of dead claimers" "$SCAND_LOG" || fail "the restarted motcua-scand did not log taking the job back"
-note "restarted: job $JOB2 resumed and done; 6 pages, each recognised once; earlier results untouched"
+note "restarted: job $JOB2 resumed and done; the $after_kill pages left recognised, each page once; earlier rows and text files untouched"
 
 # ---- 3. capture from station quay1 (SANE test backend, flatbed: one page)
 CODE=$CODE1

@@ -1,6 +1,7 @@
 /* Unit tests for the OCR pool: real motcua-scan-worker processes on small pango-rendered
  * Vietnamese pages: text and diacritics, a garbage file, a crashing page, a hanging page past
- * its deadline, recycling, the workers' environment and dossier.pdf merged from the pages. */
+ * its deadline, the per-page callback (every page once, a stopped run), recycling, the
+ * workers' environment and dossier.pdf merged from the pages. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -425,6 +426,113 @@ static void test_crash_fails_alone(void **state)
     tdir_remove(&d);
 }
 
+/* ---- the per-page callback ----------------------------------------------------------- */
+
+/* What ocr_pool_run_each told the callback. */
+typedef struct done_log {
+    ocr_page_result *results;
+    size_t n;
+    size_t calls;
+    int times[8];        /* calls per index */
+    bool ok[8];          /* the result's ok as reported */
+    char text[8][256];   /* folded text of a recognised page, as reported */
+    size_t order[8];     /* indexes in the order reported */
+    size_t stop_at;      /* return false at this call (1-based); 0: never */
+} done_log;
+
+/* Records the call, checks the result is final and is results[index], then clears it (the
+ * pool must not need it afterwards). */
+static bool record_done(void *ctx, size_t index, ocr_page_result *r)
+{
+    done_log *log = ctx;
+    assert_true(index < log->n);
+    assert_true(log->calls < 8);
+    assert_ptr_equal(r, &log->results[index]);
+    if (r->ok) {
+        assert_non_null(r->text);
+        char *folded = fold_text(r->text);
+        assert_non_null(folded);
+        snprintf(log->text[index], sizeof log->text[index], "%s", folded);
+        free(folded);
+    } else {
+        assert_non_null(r->error);
+        assert_non_null(r->error_vi);
+    }
+    log->times[index]++;
+    log->ok[index] = r->ok;
+    log->order[log->calls++] = index;
+    ocr_page_result_clear(r);
+    return log->stop_at == 0 || log->calls < log->stop_at;
+}
+
+static void test_run_each_reports_every_page(void **state)
+{
+    (void)state;
+    tdir d;
+    tdir_make(&d, "ocrpool");
+    trigger_pages t;
+    trigger_pages_make(&d, "crash-me", &t);
+    ocr_pool *pool = pool_with_trigger(OCR_WORKER_CRASH_ENV, "crash-me", 120);
+
+    /* A refused page, a page whose worker crashes, a good page: each reported once, with
+     * its own index, as it finishes (one worker: in order). */
+    ocr_page_job jobs[3] = {{.path = t.bad}, {.path = t.trigger}, {.path = t.good}};
+    ocr_page_result r[3];
+    done_log log = {.results = r, .n = 3};
+    /* Failures are counted before the callback clears the results. */
+    assert_int_equal(ocr_pool_run_each(pool, jobs, 3, r, record_done, &log), 2);
+    assert_int_equal(log.calls, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(log.times[i], 1);
+        assert_int_equal(log.order[i], i);
+        assert_null(r[i].text); /* cleared in the callback, untouched after */
+        assert_null(r[i].error);
+    }
+    assert_false(log.ok[0]);
+    assert_false(log.ok[1]);
+    assert_true(log.ok[2]);
+    assert_non_null(strstr(log.text[2], "dang ky khai sinh"));
+
+    /* No page: no call. */
+    done_log none = {.results = r, .n = 0};
+    assert_int_equal(ocr_pool_run_each(pool, jobs, 0, r, record_done, &none), 0);
+    assert_int_equal(none.calls, 0);
+    ocr_pool_stop(pool);
+    tdir_remove(&d);
+}
+
+static void test_run_each_stops(void **state)
+{
+    (void)state;
+    tdir d;
+    tdir_make(&d, "ocrpool");
+    char bad[128];
+    garbage_file(&d, "rac.png", bad, sizeof bad);
+    /* Two workers: pages 0 and 1 go out together. The callback stops the run at the first
+     * page it hears of; the other page in flight is still reported, pages 2 and 3 never run. */
+    ocr_pool *pool = pool_start(2, 120, 10);
+    ocr_page_job jobs[4] = {{.path = bad}, {.path = bad}, {.path = bad}, {.path = bad}};
+    ocr_page_result r[4];
+    done_log log = {.results = r, .n = 4, .stop_at = 1};
+    assert_int_equal(ocr_pool_run_each(pool, jobs, 4, r, record_done, &log), 4);
+    assert_int_equal(log.calls, 2);
+    assert_int_equal(log.times[0], 1);
+    assert_int_equal(log.times[1], 1);
+    assert_int_equal(log.times[2] + log.times[3], 0);
+    for (size_t i = 2; i < 4; i++) {
+        assert_false(r[i].ok);
+        assert_non_null(strstr(r[i].error, "not run"));
+        assert_non_null(strstr(r[i].error_vi, "chưa được nhận dạng"));
+        ocr_page_result_clear(&r[i]);
+    }
+    /* The pool goes on working after a stopped run. */
+    log = (done_log){.results = r, .n = 1};
+    assert_int_equal(ocr_pool_run_each(pool, jobs, 1, r, record_done, &log), 1);
+    assert_int_equal(log.times[0], 1);
+    ocr_pool_stop(pool);
+    tdir_remove(&d);
+}
+
 /* ---- a hanging page past its deadline ------------------------------------------------ */
 
 static void test_deadline_kills_and_recovers(void **state)
@@ -600,6 +708,8 @@ int main(void)
         cmocka_unit_test(test_vietnamese_page),
         cmocka_unit_test(test_garbage_fails_alone),
         cmocka_unit_test(test_crash_fails_alone),
+        cmocka_unit_test(test_run_each_reports_every_page),
+        cmocka_unit_test(test_run_each_stops),
         cmocka_unit_test(test_deadline_kills_and_recovers),
         cmocka_unit_test(test_recycle_and_merge),
     };
