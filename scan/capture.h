@@ -42,7 +42,7 @@ typedef struct capture_result {
 } capture_result;
 
 /* Captures one batch. progress (may be NULL) is called after each page with
- * the page's file. Returns 0 when status is CAPTURE_OK, -1 otherwise; in both
+ * the page's number (as in its file name, so from first_page) and its file. Returns 0 when status is CAPTURE_OK, -1 otherwise; in both
  * cases result->pages pages were written and stay. */
 int capture_batch(const capture_options *opt, capture_result *result,
                   void (*progress)(void *ctx, size_t page, const char *file), void *ctx);
