@@ -194,7 +194,7 @@ install: all
 	install -m 0644 README.md INSTALL $(DESTDIR)$(DATADIR)/doc/motcua/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/motcua-fcgi $(DESTDIR)$(BINDIR)/motcuactl
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS)))
 	rm -rf $(DESTDIR)$(LIBDIR)/motcua $(DESTDIR)$(DATADIR)/motcua $(DESTDIR)$(DATADIR)/doc/motcua
 
 clean:
