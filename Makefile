@@ -68,7 +68,7 @@ UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop check unit unit-valgrind asan integration install uninstall clean bench print-packages
-all: $(BINS) $(PLUGINS) plugin-data $(BUILD)/tests/gen_pages
+all: $(BINS) $(PLUGINS) plugin-data $(BUILD)/tests/gen_pages $(BUILD)/tessdata/vie.user-words
 
 # ---- dependencies -----------------------------------------------------------
 print-packages:
@@ -134,6 +134,11 @@ plugin-data: $(PLUGINS) $(TEST_PLUGINS)
 	@mkdir -p $(BUILD)/test-plugins
 	@for f in tests/plugins/*/*.json; do [ -f "$$f" ] && cp -f "$$f" $(BUILD)/test-plugins/; done; true
 
+# The OCR models folder: links to Debian's vie/eng/osd models plus motcua's word list
+# (ocr-models/README.md); the OCR pool finds it beside the programs.
+$(BUILD)/tessdata/vie.user-words: ocr-models/vie.user-words ocr-models/link-tessdata
+	ocr-models/link-tessdata $(BUILD)/tessdata
+
 # ---- tests ------------------------------------------------------------------
 # The fixture generator: Vietnamese pages with ground truth (tests/fixtures/README.md).
 $(BUILD)/tests/gen_pages: $(wildcard tests/fixtures/*.c tests/fixtures/*.h) $(CORE_LIB)
@@ -162,6 +167,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) unit-valgrind
 	$(MAKE) BUILD=build-asan SANITIZE=1 WERROR=1 unit
+	ocr-models/make-user-words --check ocr-models/vie.user-words
 	tests/fixtures/check.sh $(BUILD)
 	$(MAKE) integration
 
@@ -188,6 +194,7 @@ install: all
 	install -m 0644 $(PLUGINS) $(DESTDIR)$(LIBDIR)/motcua/plugins/
 	install -m 0644 plugins/*/*.json $(DESTDIR)$(LIBDIR)/motcua/plugins/
 	cp -R web/. $(DESTDIR)$(DATADIR)/motcua/web/
+	ocr-models/link-tessdata --copy $(DESTDIR)$(DATADIR)/motcua/tessdata
 	install -m 0644 nginx/*.conf* $(DESTDIR)$(DATADIR)/motcua/nginx/ 2>/dev/null || true
 	install -m 0644 nginx/systemd/*.service $(DESTDIR)$(DATADIR)/motcua/systemd/ 2>/dev/null || true
 	install -m 0644 nginx/motcua.ini.example nginx/calendar.json.example $(DESTDIR)$(DATADIR)/doc/motcua/

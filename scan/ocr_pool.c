@@ -590,6 +590,27 @@ static char *default_worker_path(void)
     return path;
 }
 
+/* motcua's tessdata folder (ocr-models/link-tessdata: the Debian models plus
+ * vie.user-words) near the worker: <bin>/../tessdata in the build tree,
+ * <bin>/../share/motcua/tessdata once installed. NULL: Tesseract's default. */
+static char *default_tessdata(const char *worker_path)
+{
+    static const char *const relative[] = {"../tessdata", "../share/motcua/tessdata"};
+    const char *slash = strrchr(worker_path, '/');
+    if (slash == NULL)
+        return NULL;
+    int dir_len = (int)(slash - worker_path);
+    for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+        char probe[PATH_MAX];
+        snprintf(probe, sizeof probe, "%.*s/%s/vie.user-words", dir_len, worker_path, relative[i]);
+        if (access(probe, R_OK) == 0) {
+            *strrchr(probe, '/') = '\0';
+            return strdup(probe);
+        }
+    }
+    return NULL;
+}
+
 /* The workers' environment: ours, with OMP_THREAD_LIMIT=1 (Tesseract's OpenMP would
  * otherwise start a thread per core in every worker). NULL when out of memory. */
 static char **worker_environment(void)
@@ -648,8 +669,12 @@ ocr_pool *ocr_pool_start(const ocr_pool_options *opt, char *err, size_t errlen)
     p->memory_limit_mb = o.memory_limit_mb > 0 ? o.memory_limit_mb : 2048;
     p->worker_path = o.worker_path != NULL ? strdup(o.worker_path) : default_worker_path();
     p->w = calloc((size_t)p->nworkers, sizeof *p->w);
-    if (p->worker_path != NULL)
-        p->argv = worker_arguments(p->worker_path, o.languages ? o.languages : "vie+eng", o.tessdata);
+    if (p->worker_path != NULL) {
+        char *tessdata = o.tessdata != NULL ? NULL : default_tessdata(p->worker_path);
+        p->argv = worker_arguments(p->worker_path, o.languages ? o.languages : "vie+eng",
+                                   o.tessdata != NULL ? o.tessdata : tessdata);
+        free(tessdata);
+    }
     p->envp = worker_environment();
     if (p->worker_path == NULL || p->w == NULL || p->argv == NULL || p->envp == NULL) {
         snprintf(err, errlen, p->worker_path == NULL ? "cannot locate " WORKER_NAME : "out of memory");

@@ -18,7 +18,9 @@ typedef struct ocr_pool_options {
     size_t memory_limit_mb;    /* RLIMIT_AS of a worker; default 2048 */
     const char *worker_path;   /* motcua-scan-worker; default: beside the running binary */
     const char *languages;     /* default "vie+eng" */
-    const char *tessdata;      /* NULL: Tesseract's default (ocr-models/ may point here) */
+    const char *tessdata;      /* NULL: motcua's folder made by ocr-models/link-tessdata near the
+                                  worker (<bin>/../tessdata, <bin>/../share/motcua/tessdata) if
+                                  there is one, else Tesseract's default */
 } ocr_pool_options;
 
 typedef struct ocr_page_job {
