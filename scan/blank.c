@@ -12,24 +12,18 @@ enum { BLANK_INK_THRESHOLD = 110 };
  * speck (dust, scanner noise): 10 px at 300 dpi, smaller than a letter. */
 enum { SPECK_PER_INCH = 30 };
 
-/* The 8 bpp inside of page without its margins; NULL when nothing is left. */
-static PIX *blank_interior(PIX *page, double margin_fraction)
+/* The inside of gray (8 bpp) without its margins; NULL when nothing is left. */
+static PIX *blank_interior(PIX *gray, double margin_fraction)
 {
-    PIX *gray = pixConvertTo8(page, 0);
-    if (gray == NULL)
-        return NULL;
     l_int32 w = pixGetWidth(gray), h = pixGetHeight(gray);
     if (margin_fraction < 0)
         margin_fraction = 0;
     l_int32 mx = (l_int32)(w * margin_fraction), my = (l_int32)(h * margin_fraction);
-    if (w - 2 * mx <= 0 || h - 2 * my <= 0) {
-        pixDestroy(&gray);
+    if (w - 2 * mx <= 0 || h - 2 * my <= 0)
         return NULL;
-    }
     BOX *box = boxCreate(mx, my, w - 2 * mx, h - 2 * my);
     PIX *inside = box != NULL ? pixClipRectangle(gray, box, NULL) : NULL;
     boxDestroy(&box);
-    pixDestroy(&gray);
     return inside;
 }
 
@@ -62,16 +56,16 @@ static PIX *blank_ink(PIX *gray, int dpi)
     return footprint;
 }
 
-bool preprocess_is_blank(PIX *page, const preprocess_options *opt, double *ink)
+bool preprocess_gray_is_blank(PIX *gray, const preprocess_options *opt, double *ink)
 {
     if (opt == NULL)
         opt = &preprocess_defaults;
     if (ink != NULL)
         *ink = 0;
-    if (page == NULL)
+    if (gray == NULL)
         return true;
-    int dpi = pixGetXRes(page) > 0 ? pixGetXRes(page) : 300;
-    PIX *inside = blank_interior(page, opt->margin_fraction);
+    int dpi = pixGetXRes(gray) > 0 ? pixGetXRes(gray) : 300;
+    PIX *inside = blank_interior(gray, opt->margin_fraction);
     if (inside == NULL)
         return true;
     PIX *marks = blank_ink(inside, dpi);
@@ -86,4 +80,22 @@ bool preprocess_is_blank(PIX *page, const preprocess_options *opt, double *ink)
     if (ink != NULL)
         *ink = fraction;
     return fraction < opt->blank_max_ink;
+}
+
+bool preprocess_is_blank(PIX *page, const preprocess_options *opt, double *ink)
+{
+    if (ink != NULL)
+        *ink = 0;
+    if (page == NULL)
+        return true;
+    PIX *gray = pixConvertTo8(page, 0);
+    if (gray == NULL) {
+        if (ink != NULL)
+            *ink = 1;
+        return false; /* could not measure: never call an unknown page blank */
+    }
+    pixCopyResolution(gray, page);
+    bool blank = preprocess_gray_is_blank(gray, opt, ink);
+    pixDestroy(&gray);
+    return blank;
 }

@@ -32,7 +32,9 @@ static const char *const VI_OUTPUT =
 
 typedef struct worker_ctx {
     TessBaseAPI *ocr;      /* languages, PSM auto */
-    TessBaseAPI *osd;      /* "osd", for preprocess_page's orientation */
+    TessBaseAPI *osd;      /* "osd", for preprocess_page's orientation: osd_engine() */
+    bool osd_failed;       /* osd could not be loaded (logged once) */
+    const char *tessdata;  /* NULL: Tesseract's default */
     const char *crash_on;  /* test-only triggers (ocr_worker.h), NULL when unset */
     const char *sleep_on;
 } worker_ctx;
@@ -48,6 +50,81 @@ static const char *opt_string(const json_t *req, const char *key)
     return json_string_value(json_object_get(req, key));
 }
 
+/* motcua's word list for the first of languages (ocr-models/: it lowers the
+ * character error rate of vie+eng): writes TESSDATA/LANG.user-words into path and
+ * returns true when tessdata is set and that file is readable, else false. */
+static bool user_words_find(const char *tessdata, const char *languages, char *path, size_t len)
+{
+    if (tessdata == NULL)
+        return false;
+    int n = snprintf(path, len, "%s/%.*s.user-words", tessdata, (int)strcspn(languages, "+"), languages);
+    return n > 0 && (size_t)n < len && access(path, R_OK) == 0;
+}
+
+/* Creates an engine for lang, with the word list user_words when not NULL (it is
+ * read at init: Tesseract's user_words_file). NULL with err when the traineddata
+ * cannot be loaded. */
+static TessBaseAPI *engine_start(const char *tessdata, const char *lang, char *user_words, char *err,
+                                 size_t errlen)
+{
+    TessBaseAPI *api = TessBaseAPICreate();
+    if (api == NULL) {
+        snprintf(err, errlen, "cannot create a Tesseract engine");
+        return NULL;
+    }
+    char var[] = "user_words_file";
+    char *names[1] = {var};
+    char *values[1] = {user_words};
+    if (TessBaseAPIInit4(api, tessdata, lang, OEM_DEFAULT, NULL, 0, names, values,
+                         user_words != NULL ? 1 : 0, 0) != 0) {
+        snprintf(err, errlen, "Tesseract cannot load language '%s' from %s", lang,
+                 tessdata ? tessdata : "the default tessdata");
+        TessBaseAPIDelete(api);
+        return NULL;
+    }
+    return api;
+}
+
+static void engine_stop(TessBaseAPI *api)
+{
+    if (api == NULL)
+        return;
+    TessBaseAPIEnd(api);
+    TessBaseAPIDelete(api);
+}
+
+/* True when the engine's tessdata folder holds osd.traineddata, which osd_engine() loads
+ * later: a missing model is found at start, as a missing language is. Else false with err. */
+static bool osd_model_present(TessBaseAPI *ocr, char *err, size_t errlen)
+{
+    const char *dir = TessBaseAPIGetDatapath(ocr);
+    char path[4096];
+    size_t n = dir != NULL ? strlen(dir) : 0;
+    int w = snprintf(path, sizeof path, "%s%sosd.traineddata", dir != NULL ? dir : "",
+                     n > 0 && dir[n - 1] != '/' ? "/" : "");
+    if (w > 0 && (size_t)w < sizeof path && access(path, R_OK) == 0)
+        return true;
+    snprintf(err, errlen, "Tesseract's orientation model is missing: %.300s (Debian package tesseract-ocr-osd)",
+             path);
+    return false;
+}
+
+/* The OSD engine, loaded on first use: only pages that read poorly are checked for
+ * orientation, so a worker that never meets one spares the load (0.2 s CPU). NULL when
+ * it cannot be loaded (logged once; pages are then read as they come). */
+static TessBaseAPI *osd_engine(worker_ctx *w)
+{
+    if (w->osd == NULL && !w->osd_failed) {
+        char err[512] = "";
+        w->osd = engine_start(w->tessdata, "osd", NULL, err, sizeof err);
+        if (w->osd == NULL) {
+            w->osd_failed = true;
+            log_msg(LOG_ERROR, "ocr worker: orientation check unavailable: %s", err);
+        }
+    }
+    return w->osd;
+}
+
 /* Writes the page the engine last recognised as a one-page searchable PDF at
  * path (the image shown is the engine's input image, the text layer invisible).
  * 0, or -1 with err. */
@@ -60,6 +137,13 @@ static int write_page_pdf(TessBaseAPI *api, const char *path, char *err, size_t 
         return -1;
     }
     snprintf(tmp, sizeof tmp, "%s.pdf", base); /* the renderer appends ".pdf" */
+    /* The renderer keeps an image decoded from a PNG file lossless (flate: a 300 dpi colour
+     * A4 page ~1.5 MB and 0.3 s CPU) and any other as JPEG at Tesseract's jpg_quality (85:
+     * 0.05 s, under half the size). The PDF is the dossier's reading copy; the scan itself is
+     * kept as captured or uploaded, so the page is shown as JPEG (bilevel pages stay G4). */
+    PIX *shown = TessBaseAPIGetInputImage(api);
+    if (shown != NULL)
+        pixSetInputFormat(shown, IFF_UNKNOWN);
     TessResultRenderer *r = TessPDFRendererCreate(base, TessBaseAPIGetDatapath(api), 0);
     if (r == NULL) {
         snprintf(err, errlen, "cannot create the PDF renderer");
@@ -153,6 +237,38 @@ static json_t *page_reply(worker_ctx *w, const preprocess_result *pr, int dpi, i
     return reply;
 }
 
+/* Writes pix as a one-page image-only PDF at path (Leptonica chooses the encoding: JPEG
+ * for colour and gray, G4 for bilevel). 0, or -1 with err. */
+static int write_image_pdf(PIX *pix, int dpi, const char *path, char *err, size_t errlen)
+{
+    l_uint8 *data = NULL;
+    size_t len = 0;
+    if (pixWriteMemPdf(&data, &len, pix, dpi, "motcua") != 0 || data == NULL) {
+        snprintf(err, errlen, "cannot make the PDF page of a blank page");
+        return -1;
+    }
+    int rc = durable_write(path, data, len, OUTPUT_MODE, err, errlen);
+    lept_free(data);
+    return rc;
+}
+
+/* The reply for a page preprocessing flagged blank: it is not recognised (a blank back's
+ * specks and bleed-through cost Tesseract more than a page of text and give only noise);
+ * it keeps its place in the PDF as an image, and the officer confirms the flag. */
+static json_t *blank_reply(const preprocess_result *pr, int dpi, const char *pdf_out,
+                           const char *upright_out)
+{
+    char err[512] = "";
+    if (pdf_out != NULL && write_image_pdf(pr->upright, dpi, pdf_out, err, sizeof err) != 0)
+        return reply_error(err, VI_OUTPUT);
+    if (upright_out != NULL && write_png(pr->upright, upright_out, err, sizeof err) != 0)
+        return reply_error(err, VI_OUTPUT);
+    return json_pack("{s:b, s:i, s:i, s:i, s:i, s:f, s:b, s:f, s:f, s:s, s:s, s:b}", "ok", 1,
+                     "width", (int)pixGetWidth(pr->upright), "height", (int)pixGetHeight(pr->upright),
+                     "dpi", dpi, "rotation", 0, "skew", 0.0, "blank", 1, "ink", pr->ink,
+                     "confidence", 0.0, "text", "", "hocr", "", "recognised", 0);
+}
+
 /* Preprocesses and reads page: first without orientation detection; a page that
  * reads poorly is checked with OSD and, if it was turned, read again upright. */
 static json_t *process_page(worker_ctx *w, PIX *page, int dpi, const char *pdf_out, const char *upright_out)
@@ -164,8 +280,13 @@ static json_t *process_page(worker_ctx *w, PIX *page, int dpi, const char *pdf_o
         preprocess_result_clear(&pr);
         return reply_error(err[0] ? err : "cannot preprocess the page", VI_PREPROCESS);
     }
+    if (pr.blank) {
+        json_t *reply = blank_reply(&pr, dpi, pdf_out, upright_out);
+        preprocess_result_clear(&pr);
+        return reply;
+    }
     int conf = read_page(w, &pr, dpi);
-    if (conf >= 0 && conf < ORIENTATION_CHECK_CONFIDENCE && !pr.blank && w->osd != NULL) {
+    if (conf >= 0 && conf < ORIENTATION_CHECK_CONFIDENCE && osd_engine(w) != NULL) {
         preprocess_result turned;
         memset(&turned, 0, sizeof turned);
         if (preprocess_page(page, w->osd, &preprocess_defaults, &turned, err, sizeof err) == 0 &&
@@ -214,49 +335,6 @@ static json_t *handle_count(const json_t *req)
     if (import_page_count(path, &import_default_limits, &pages, err, sizeof err) != 0)
         return reply_error(err[0] ? err : "cannot count the pages", VI_UNREADABLE);
     return json_pack("{s:b, s:i}", "ok", 1, "pages", pages);
-}
-
-/* motcua's word list for the first of languages (ocr-models/: it lowers the
- * character error rate of vie+eng): writes TESSDATA/LANG.user-words into path and
- * returns true when tessdata is set and that file is readable, else false. */
-static bool user_words_find(const char *tessdata, const char *languages, char *path, size_t len)
-{
-    if (tessdata == NULL)
-        return false;
-    int n = snprintf(path, len, "%s/%.*s.user-words", tessdata, (int)strcspn(languages, "+"), languages);
-    return n > 0 && (size_t)n < len && access(path, R_OK) == 0;
-}
-
-/* Creates an engine for lang, with the word list user_words when not NULL (it is
- * read at init: Tesseract's user_words_file). NULL with err when the traineddata
- * cannot be loaded. */
-static TessBaseAPI *engine_start(const char *tessdata, const char *lang, char *user_words, char *err,
-                                 size_t errlen)
-{
-    TessBaseAPI *api = TessBaseAPICreate();
-    if (api == NULL) {
-        snprintf(err, errlen, "cannot create a Tesseract engine");
-        return NULL;
-    }
-    char var[] = "user_words_file";
-    char *names[1] = {var};
-    char *values[1] = {user_words};
-    if (TessBaseAPIInit4(api, tessdata, lang, OEM_DEFAULT, NULL, 0, names, values,
-                         user_words != NULL ? 1 : 0, 0) != 0) {
-        snprintf(err, errlen, "Tesseract cannot load language '%s' from %s", lang,
-                 tessdata ? tessdata : "the default tessdata");
-        TessBaseAPIDelete(api);
-        return NULL;
-    }
-    return api;
-}
-
-static void engine_stop(TessBaseAPI *api)
-{
-    if (api == NULL)
-        return;
-    TessBaseAPIEnd(api);
-    TessBaseAPIDelete(api);
 }
 
 /* Sends msg (stolen) on fd. 0 or -1 (logged). */
@@ -319,18 +397,20 @@ static const char *trigger(const char *name)
 
 int ocr_worker_serve(const ocr_worker_options *opt, int in_fd, int out_fd)
 {
-    worker_ctx w = {.crash_on = trigger(OCR_WORKER_CRASH_ENV), .sleep_on = trigger(OCR_WORKER_SLEEP_ENV)};
+    worker_ctx w = {.crash_on = trigger(OCR_WORKER_CRASH_ENV), .sleep_on = trigger(OCR_WORKER_SLEEP_ENV),
+                    .tessdata = opt->tessdata};
     char err[512] = "";
     const char *languages = opt->languages != NULL ? opt->languages : "vie+eng";
     char words[4096];
     bool have_words = user_words_find(opt->tessdata, languages, words, sizeof words);
     w.ocr = engine_start(opt->tessdata, languages, have_words ? words : NULL, err, sizeof err);
-    if (w.ocr != NULL)
-        w.osd = engine_start(opt->tessdata, "osd", NULL, err, sizeof err);
-    if (w.ocr == NULL || w.osd == NULL) {
+    if (w.ocr != NULL && !osd_model_present(w.ocr, err, sizeof err)) {
+        engine_stop(w.ocr);
+        w.ocr = NULL;
+    }
+    if (w.ocr == NULL) {
         log_msg(LOG_ERROR, "ocr worker: %s", err);
         send_reply(out_fd, json_pack("{s:s, s:s}", "op", "fatal", "error", err));
-        engine_stop(w.ocr);
         return 1;
     }
     TessBaseAPISetPageSegMode(w.ocr, PSM_AUTO);

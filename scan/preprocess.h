@@ -21,7 +21,7 @@ extern const preprocess_options preprocess_defaults;
 
 typedef struct preprocess_result {
     PIX *upright;        /* the page turned upright and deskewed, original depth/colour */
-    PIX *binary;         /* 1 bpp copy of upright, for OCR */
+    PIX *binary;         /* 1 bpp copy of upright, for OCR; NULL for a blank page */
     int rotation;        /* degrees clockwise applied: 0, 90, 180 or 270 */
     double orientation_confidence;
     double skew;         /* degrees corrected (positive: the page was turned clockwise) */
@@ -37,6 +37,9 @@ int preprocess_page(PIX *page, TessBaseAPI *osd, const preprocess_options *opt,
 
 /* Blank detection alone, on any depth; sets *ink when not NULL. */
 bool preprocess_is_blank(PIX *page, const preprocess_options *opt, double *ink);
+
+/* The same on the page's 8 bpp gray (resolution set), for callers that have it already. */
+bool preprocess_gray_is_blank(PIX *gray, const preprocess_options *opt, double *ink);
 
 void preprocess_result_clear(preprocess_result *r);
 

@@ -309,6 +309,58 @@ static void test_vietnamese_page(void **state)
     tdir_remove(&d);
 }
 
+/* A blank back (white paper, a few specks of dust) is flagged, not recognised, and
+ * keeps its place in the PDF as an image-only page. */
+static void test_blank_page_flagged_not_read(void **state)
+{
+    (void)state;
+    tdir d;
+    tdir_make(&d, "ocrpool");
+    char page[128], pdf[128];
+    tdir_file(&d, "blank.png", page, sizeof page);
+    tdir_file(&d, "blank.pdf", pdf, sizeof pdf);
+    PIX *white = pixCreate(1240, 1754, 8);
+    assert_non_null(white);
+    pixSetAll(white);
+    for (int i = 0; i < 12; i++) /* 3x3 px specks: dust, not ink */
+        pixRasterop(white, 150 + i * 80, 200 + i * 110, 3, 3, PIX_CLR, NULL, 0, 0);
+    pixSetResolution(white, 150, 150);
+    assert_int_equal(pixWrite(page, white, IFF_PNG), 0);
+
+    ocr_pool *pool = pool_start(1, 120, 10);
+    ocr_page_job job = {.path = page, .index = 0, .pdf_out = pdf};
+    ocr_page_result r;
+    assert_int_equal(ocr_pool_run(pool, &job, 1, &r, NULL, NULL), 0);
+    assert_true(r.ok);
+    assert_true(r.blank);
+    assert_string_equal(r.text, "");
+    assert_true(r.mean_confidence == 0);
+    assert_int_equal(r.rotation, 0);
+    assert_int_equal(r.width, 1240);
+    char *uri = g_filename_to_uri(pdf, NULL, NULL);
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+    assert_non_null(doc);
+    assert_int_equal(poppler_document_get_n_pages(doc), 1);
+    PopplerPage *pp = poppler_document_get_page(doc, 0);
+    char *pdf_text = poppler_page_get_text(pp);
+    assert_string_equal(pdf_text, "");
+    GList *images = poppler_page_get_image_mapping(pp);
+    assert_int_equal(g_list_length(images), 1);
+    cairo_surface_t *img = poppler_page_get_image(pp, ((PopplerImageMapping *)images->data)->image_id);
+    assert_non_null(img);
+    assert_int_equal(cairo_image_surface_get_width(img), 1240);
+    cairo_surface_destroy(img);
+    poppler_page_free_image_mapping(images);
+    g_free(pdf_text);
+    g_object_unref(pp);
+    g_object_unref(doc);
+    g_free(uri);
+    pixDestroy(&white);
+    ocr_page_result_clear(&r);
+    ocr_pool_stop(pool);
+    tdir_remove(&d);
+}
+
 /* ---- a bad page fails alone ---------------------------------------------------------- */
 
 typedef struct progress_log {
@@ -706,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_worker_environment),
         cmocka_unit_test(test_start_failures),
         cmocka_unit_test(test_vietnamese_page),
+        cmocka_unit_test(test_blank_page_flagged_not_read),
         cmocka_unit_test(test_garbage_fails_alone),
         cmocka_unit_test(test_crash_fails_alone),
         cmocka_unit_test(test_run_each_reports_every_page),

@@ -133,6 +133,10 @@ static void run(PIX *page, TessBaseAPI *osd, preprocess_result *r)
     if (preprocess_page(page, osd, NULL, r, err, sizeof err) != 0)
         fail_msg("preprocess_page: %s", err);
     assert_non_null(r->upright);
+    if (r->blank) { /* a blank page is only flagged: no binary for OCR */
+        assert_null(r->binary);
+        return;
+    }
     assert_non_null(r->binary);
     assert_int_equal(pixGetDepth(r->binary), 1);
     assert_int_equal(pixGetWidth(r->binary), pixGetWidth(r->upright));
@@ -335,7 +339,11 @@ static void test_blank_page_flagged_not_rotated(void **state)
     run(page, *state, &r);
     assert_true(r.blank);
     assert_int_equal(r.rotation, 0);
+    assert_true(r.skew == 0);
     assert_true(r.ink < preprocess_defaults.blank_max_ink);
+    l_int32 same = 0;
+    pixEqual(r.upright, page, &same);
+    assert_true(same);
     preprocess_result_clear(&r);
     pixDestroy(&page);
 }
