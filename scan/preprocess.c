@@ -1,6 +1,7 @@
 /* Page preprocessing: blank check, orientation from Tesseract OSD (applied only
  * above a confidence threshold), deskew by Leptonica's skew search, and the
- * binarised (Otsu) copy handed to OCR; the upright page keeps its depth. A blank
+ * binarised (Otsu) copy handed to OCR, red seals removed from it on colour scans; the
+ * upright page keeps its depth and colour. A blank
  * page is only flagged: it is neither turned, straightened nor binarised. */
 #include "preprocess.h"
 
@@ -48,6 +49,59 @@ static PIX *preprocess_binarize(PIX *gray, int threshold)
     if (bin != NULL)
         pixCopyResolution(bin, gray);
     return bin;
+}
+
+/* A red mark at least this many inches across both ways is a seal or a "BẢN SAO" frame
+ * (their rings and frames are 0.5-1.5 in), not a red letter of a printed title. */
+static const double STAMP_MIN_INCHES = 0.33;
+
+/* Gaps in a seal's ring up to dpi / SEAL_JOIN_PER_INCH (10 px at 300 dpi) are bridged. */
+enum { SEAL_JOIN_PER_INCH = 30 };
+
+/* Removes red seals from binary (1 bpp, the OCR copy of color, same size): the ink that is
+ * dark in luminance but light in the red channel (red ink: black and blue ink are dark in
+ * both) inside the bounding box of a large red mark. Seals sit on the signature block, and
+ * Tesseract took the block for a picture and dropped its text (place, date, title and name
+ * of the signer); black ink under a seal stays, as do red titles away from one. 0, or -1
+ * when out of memory (binary is then unchanged). */
+static int preprocess_drop_seals(PIX *binary, PIX *color)
+{
+    int dpi = preprocess_dpi(color);
+    int rc = -1;
+    BOXA *seals = NULL;
+    PIX *red_ink = NULL, *large = NULL, *inside = NULL;
+    PIX *red = pixGetRGBComponent(color, COLOR_RED);
+    int threshold = red != NULL ? preprocess_otsu_threshold(red) : -1;
+    PIX *dark_in_red = threshold >= 0 ? pixThresholdToBinary(red, threshold) : NULL;
+    if (dark_in_red == NULL || (red_ink = pixSubtract(NULL, binary, dark_in_red)) == NULL)
+        goto done;
+    /* Black text over a seal cuts its rings into arcs; grown by a stroke's gap they join again. */
+    l_int32 min_side = (l_int32)(dpi * STAMP_MIN_INCHES), join = dpi / SEAL_JOIN_PER_INCH;
+    PIX *joined = pixDilateBrick(NULL, red_ink, join > 1 ? join : 1, join > 1 ? join : 1);
+    large = joined != NULL ? pixSelectBySize(joined, min_side, min_side, 8, L_SELECT_IF_BOTH,
+                                             L_SELECT_IF_GTE, NULL)
+                           : NULL;
+    pixDestroy(&joined);
+    if (large == NULL || (seals = pixConnCompBB(large, 8)) == NULL)
+        goto done;
+    rc = 0;
+    if (boxaGetCount(seals) == 0)
+        goto done;
+    inside = pixCreateTemplate(binary);
+    if (inside == NULL || pixMaskBoxa(inside, inside, seals, L_SET_PIXELS) == NULL) {
+        rc = -1;
+        goto done;
+    }
+    pixAnd(inside, inside, red_ink);
+    pixSubtract(binary, binary, inside);
+done:
+    boxaDestroy(&seals);
+    pixDestroy(&inside);
+    pixDestroy(&large);
+    pixDestroy(&red_ink);
+    pixDestroy(&dark_in_red);
+    pixDestroy(&red);
+    return rc;
 }
 
 /* Clockwise degrees (0, 90, 180, 270) that make binary upright, with OSD's
@@ -170,6 +224,8 @@ int preprocess_page(PIX *page, TessBaseAPI *osd, const preprocess_options *opt,
     if (out->binary == NULL)
         goto oom;
     pixCopyResolution(out->binary, out->upright);
+    if (pixGetDepth(out->upright) == 32 && preprocess_drop_seals(out->binary, out->upright) != 0)
+        goto oom;
     return 0;
 oom:
     pixDestroy(&gray);

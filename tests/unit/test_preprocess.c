@@ -1,5 +1,6 @@
 /* Unit tests for scan/preprocess: orientation by OSD on a Vietnamese text page,
- * deskew, the binary copy, and blank detection (specks, bleed-through, tint). */
+ * deskew, the binary copy (red seals removed, red text kept), and blank detection
+ * (specks, bleed-through, tint). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -49,6 +50,8 @@ typedef struct page_spec {
     int mirrored;            /* draw the text mirrored (seen through the paper) */
     int specks;              /* number of 3x3 px black specks */
     int a4_150;              /* an A4 page at 150 dpi instead of 4 x 5 in at 300 */
+    int red_text;            /* the text in red ink instead of gray ink */
+    int seal;                /* a red seal (two rings, 1.5 in) stamped over the text */
 } page_spec;
 
 /* Renders spec into a new 32 bpp PIX at 300 dpi (through a PNG written by cairo). */
@@ -66,7 +69,10 @@ static PIX *render_page(const page_spec *spec)
             cairo_scale(cr, -1, 1);
         }
         cairo_move_to(cr, 110, 120);
-        cairo_set_source_rgb(cr, spec->ink, spec->ink, spec->ink);
+        if (spec->red_text)
+            cairo_set_source_rgb(cr, 0.8, 0.1, 0.1);
+        else
+            cairo_set_source_rgb(cr, spec->ink, spec->ink, spec->ink);
         PangoLayout *layout = pango_cairo_create_layout(cr);
         char font[64];
         snprintf(font, sizeof font, "DejaVu Serif %dpx", spec->font_px);
@@ -76,6 +82,18 @@ static PIX *render_page(const page_spec *spec)
         pango_cairo_show_layout(cr, layout);
         pango_font_description_free(fd);
         g_object_unref(layout);
+        cairo_restore(cr);
+    }
+    if (spec->seal) { /* multiplied like ink, as the fixture generator stamps */
+        cairo_save(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
+        cairo_set_source_rgba(cr, 0.86, 0.12, 0.14, 0.85);
+        cairo_set_line_width(cr, 9);
+        cairo_arc(cr, 600, 520, 225, 0, 2 * M_PI);
+        cairo_stroke(cr);
+        cairo_set_line_width(cr, 5);
+        cairo_arc(cr, 600, 520, 150, 0, 2 * M_PI);
+        cairo_stroke(cr);
         cairo_restore(cr);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -348,6 +366,67 @@ static void test_blank_page_flagged_not_rotated(void **state)
     pixDestroy(&page);
 }
 
+/* ---- red seals ---------------------------------------------------------------------- */
+
+/* Ink pixels of a binary. */
+static double ink_pixels(PIX *binary)
+{
+    l_int32 n = 0;
+    pixCountPixels(binary, &n, NULL);
+    return n;
+}
+
+/* A red seal stamped over the text leaves the OCR copy as if it were not there, while a
+ * plain luminance threshold of the same page keeps its rings (so the check can fail). */
+static void test_red_seal_removed_from_binary(void **state)
+{
+    (void)state;
+    page_spec plain_spec = {.paper = {1, 1, 1}, .text = PARAGRAPH, .font_px = 42};
+    page_spec sealed_spec = plain_spec;
+    sealed_spec.seal = 1;
+    PIX *plain = render_page(&plain_spec), *sealed = render_page(&sealed_spec);
+    preprocess_result a, b;
+    run(plain, NULL, &a);
+    run(sealed, NULL, &b);
+    assert_int_equal(b.skew == 0 && a.skew == 0, 1);
+    PIX *gray = pixConvertTo8(sealed, 0);
+    PIX *with_rings = pixThresholdToBinary(gray, 128);
+    double rings = binary_difference(a.binary, with_rings);
+    double left = binary_difference(a.binary, b.binary);
+    if (!(rings > 0.004 && left < rings / 10))
+        fail_msg("seal pixels: %.4f of the page by luminance, %.4f left in the OCR copy", rings, left);
+    /* The seal is still on the upright page kept for the archive. */
+    l_int32 same = 0;
+    pixEqual(b.upright, sealed, &same);
+    assert_true(same);
+    pixDestroy(&with_rings);
+    pixDestroy(&gray);
+    preprocess_result_clear(&a);
+    preprocess_result_clear(&b);
+    pixDestroy(&plain);
+    pixDestroy(&sealed);
+}
+
+/* Red printed text (a title in red ink) with no seal around it is text: it stays. */
+static void test_red_text_kept(void **state)
+{
+    (void)state;
+    page_spec black_spec = {.paper = {1, 1, 1}, .text = PARAGRAPH, .font_px = 42};
+    page_spec red_spec = black_spec;
+    red_spec.red_text = 1;
+    PIX *black = render_page(&black_spec), *red = render_page(&red_spec);
+    preprocess_result a, b;
+    run(black, NULL, &a);
+    run(red, NULL, &b);
+    double kept = ink_pixels(b.binary) / ink_pixels(a.binary);
+    if (kept < 0.7)
+        fail_msg("red text: %.2f of the black text's ink left in the OCR copy", kept);
+    preprocess_result_clear(&a);
+    preprocess_result_clear(&b);
+    pixDestroy(&black);
+    pixDestroy(&red);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +440,8 @@ int main(void)
         cmocka_unit_test(test_tinted_blank),
         cmocka_unit_test(test_margins_ignored),
         cmocka_unit_test(test_blank_page_flagged_not_rotated),
+        cmocka_unit_test(test_red_seal_removed_from_binary),
+        cmocka_unit_test(test_red_text_kept),
     };
     return cmocka_run_group_tests(tests, setup_osd, teardown_osd);
 }
