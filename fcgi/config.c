@@ -87,6 +87,7 @@ static const int_key int_keys[] = {
     {"store", "busy_timeout_ms", 0, 600000, offsetof(config, busy_timeout_ms)},
     {"scan", "workers", 0, 64, offsetof(config, scan_workers)},
     {"scan", "page_deadline", 1, 3600, offsetof(config, scan_page_deadline)},
+    {"scan", "capture_page_timeout", 1, 3600, offsetof(config, scan_capture_page_timeout)},
     {"scan", "recycle_after", 1, 1000000, offsetof(config, scan_recycle_after)},
     {"scan", "max_attempts", 1, 100, offsetof(config, scan_max_attempts)},
     {"scan", "stale_after", 10, 86400, offsetof(config, scan_stale_after)},
@@ -111,6 +112,7 @@ static const str_key str_keys[] = {
     {"centre", "calendar_file", offsetof(config, calendar_file)},
     {"scan", "log_file", offsetof(config, scan_log_file)},
     {"scan", "sane_config_dir", offsetof(config, scan_sane_config_dir)},
+    {"scan", "languages", offsetof(config, scan_languages)},
     {"centre", "lookup_url", offsetof(config, lookup_url)},
 };
 
@@ -229,6 +231,7 @@ static config *config_defaults(const char *origin)
     cfg->plugin_dir = strdup("/usr/local/lib/motcua/plugins");
     cfg->scan_workers = 0;
     cfg->scan_page_deadline = 120;
+    cfg->scan_capture_page_timeout = 120;
     cfg->scan_recycle_after = 200;
     cfg->scan_max_attempts = 3;
     cfg->scan_stale_after = 600;

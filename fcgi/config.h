@@ -47,12 +47,15 @@ typedef struct config {
     /* [scan]: motcua-scand (scan/scand.c) */
     int scan_workers;         /* OCR worker processes; 0: one per CPU */
     int scan_page_deadline;   /* seconds one page may take in a worker */
+    int scan_capture_page_timeout; /* seconds a capture may go without a new page before its
+                                      scanner is taken as stalled and the capture is killed */
     int scan_recycle_after;   /* pages before a worker is replaced */
     int scan_max_attempts;    /* claims of a job before it is failed */
     int scan_stale_after;     /* seconds without a heartbeat before a running job is taken back */
     int scan_poll_ms;         /* milliseconds between looks at an empty queue */
     char *scan_log_file;      /* NULL: stderr */
     char *scan_sane_config_dir; /* SANE_CONFIG_DIR for the scanners; NULL: SANE's default */
+    char *scan_languages;     /* Tesseract languages ("vie+eng"); NULL: the OCR pool's default */
     config_pair *scan_stations; /* station.<name> = <SANE device>: section "scan", key name */
     size_t scan_station_count;
     /* [plugin.<dept>] */

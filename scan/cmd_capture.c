@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ enum {
 
 static const char capture_usage[] =
     "--device DEV [--source adf|flatbed] [--resolution DPI] [--mode color|gray] --out DIR "
-    "[--max-pages N] [--first-page N] [--option [PAGE:]NAME=VALUE]...";
+    "[--max-pages N] [--first-page N] [--option [PAGE:]NAME=VALUE]... [--progress text|json]";
 
 static void capture_help(void)
 {
@@ -41,9 +42,14 @@ static void capture_help(void)
            "  --option NAME=VALUE a backend option set by its type after the above (repeatable),\n"
            "                      e.g. --option page-height=297; PAGE:NAME=VALUE sets it before page\n"
            "                      PAGE of this batch (diagnostics and tests, e.g. with SANE's test\n"
-           "                      backend: --option 4:read-return-value=SANE_STATUS_JAMMED)\n\n"
-           "Progress on stderr, one line a page (\"trang 3 đã quét / page 3 captured: FILE\").\n"
-           "On stdout, at the end, one JSON object:\n"
+           "                      backend: --option 4:read-return-value=SANE_STATUS_JAMMED)\n"
+           "  --progress P        text (default): progress on stderr, one line a page\n"
+           "                      (\"trang 3 đã quét / page 3 captured: FILE\");\n"
+           "                      json: for programs (motcua-scand runs capture so): one JSON line\n"
+           "                      a page on stdout, {\"page\":N,\"file\":\"DIR/page-000N.png\"}, flushed\n"
+           "                      once the page is durable, then the summary line below; nothing\n"
+           "                      on stderr but what SANE's backends print themselves\n\n"
+           "On stdout, at the end, one JSON object (one line):\n"
            "  {\"status\":\"ok|jammed|cover_open|busy|no_device|io_error|invalid\",\"pages\":N,\n"
            "   \"files\":[...],\"message\":\"(Vietnamese, for the officer)\",\"detail\":\"(English)\"}\n"
            "Pages written before an error are kept and listed.\n\n"
@@ -66,11 +72,30 @@ static int parse_int(const char *s, long min, long max, int *out)
     return 0;
 }
 
-/* progress: one line on stderr per page and the file kept for the JSON summary. */
+/* What the progress callback keeps and how it reports. */
+typedef struct capture_progress_ctx {
+    json_t *files;           /* for the summary */
+    bool json;               /* --progress json */
+} capture_progress_ctx;
+
+/* progress: the file kept for the summary, and one line per page: on stderr for people, or
+ * (--progress json) a JSON line on stdout, flushed at once for the program reading it. */
 static void capture_progress(void *ctx, size_t page, const char *file)
 {
-    json_array_append_new((json_t *)ctx, json_string(file));
-    fprintf(stderr, "trang %zu đã quét / page %zu captured: %s\n", page, page, file);
+    capture_progress_ctx *p = ctx;
+    json_array_append_new(p->files, json_string(file));
+    if (!p->json) {
+        fprintf(stderr, "trang %zu đã quét / page %zu captured: %s\n", page, page, file);
+        return;
+    }
+    json_t *line = json_pack("{s:I, s:s}", "page", (json_int_t)page, "file", file);
+    char *text = line != NULL ? json_dumps(line, JSON_COMPACT) : NULL;
+    if (text != NULL) {
+        printf("%s\n", text);
+        fflush(stdout);
+    }
+    free(text);
+    json_decref(line);
 }
 
 static int exit_code(capture_status s)
@@ -100,10 +125,12 @@ static int capture_run(int argc, char **argv)
         {"resolution", required_argument, NULL, 'r'}, {"mode", required_argument, NULL, 'm'},
         {"out", required_argument, NULL, 'o'},     {"max-pages", required_argument, NULL, 'n'},
         {"first-page", required_argument, NULL, 'f'}, {"option", required_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"progress", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     capture_options opt = {0};
     const char *devopts[CAPTURE_MAX_DEVICE_OPTIONS];
+    bool json_progress = false;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -129,6 +156,11 @@ static int capture_run(int argc, char **argv)
                 return bad_usage("too many --option");
             devopts[opt.n_device_options++] = optarg;
             break;
+        case 'p':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return bad_usage("--progress is text or json");
+            json_progress = strcmp(optarg, "json") == 0;
+            break;
         case 'h': capture_help(); return SCAN_EXIT_OK;
         default: return bad_usage("unknown option");
         }
@@ -149,14 +181,17 @@ static int capture_run(int argc, char **argv)
         return SCAN_EXIT_FAILED;
     }
     capture_result res;
-    capture_batch(&opt, &res, capture_progress, files);
-    capture_shutdown();
+    capture_progress_ctx progress = {.files = files, .json = json_progress};
+    capture_batch(&opt, &res, capture_progress, &progress);
 
-    if (res.status != CAPTURE_OK)
+    if (json_progress) {
+        /* the reading program reports the summary itself */
+    } else if (res.status != CAPTURE_OK) {
         fprintf(stderr, "motcua-scan capture: %s\n  %s (%s)\n", res.message_vi, res.detail,
                 capture_status_name(res.status));
-    else
+    } else {
         fprintf(stderr, "%s / %s\n", res.message_vi, res.detail);
+    }
     json_t *summary = json_pack("{s:s, s:I, s:O, s:s, s:s}", "status", capture_status_name(res.status),
                                 "pages", (json_int_t)res.pages, "files", files, "message", res.message_vi,
                                 "detail", res.detail);
@@ -168,7 +203,11 @@ static int capture_run(int argc, char **argv)
         free(text);
         json_decref(summary);
     }
-    if (fflush(stdout) != 0)
+    /* The summary goes out before sane_exit: a backend that hangs on the way out (see
+     * cancel_settle in capture.c) then costs the reader no result. */
+    int flushed = fflush(stdout);
+    capture_shutdown();
+    if (flushed != 0)
         return SCAN_EXIT_FAILED;
     return exit_code(res.status);
 }

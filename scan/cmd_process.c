@@ -15,6 +15,7 @@
 #include "config.h"
 #include "ocr_pool.h"
 #include "process.h"
+#include "program_dir.h"
 #include "vntime.h"
 
 /* Exit codes of process, beyond SCAN_EXIT_OK / FAILED / USAGE. */
@@ -25,7 +26,7 @@ enum {
 
 static const char process_usage[] =
     "--procedure CODE --out DIR [--jobs N] [--config FILE | --plugins DIR] [--date YYYY-MM-DD] "
-    "[--no-pdf] IMAGE...";
+    "[--languages L] [--no-pdf] IMAGE...";
 
 static void process_help(void)
 {
@@ -52,6 +53,8 @@ static void process_help(void)
            "                      build/bin -> build/plugins), else BIN/../lib/motcua/plugins (the\n"
            "                      installed layout), BIN being the folder of motcua-scan.\n"
            "  --date YYYY-MM-DD   classify against the rules in force on that date (default today)\n"
+           "  --languages L       Tesseract languages, '+' between them (default vie+eng; their\n"
+           "                      traineddata must be installed, e.g. tesseract-ocr-vie)\n"
            "  --no-pdf            do not write dossier.pdf\n\n"
            "Progress on stderr (\"OCR 3/10 trang\"). Exit codes: 0 all pages processed;\n"
            "1 failure (nothing usable written); 2 bad command line; 3 outputs written but some\n"
@@ -62,22 +65,6 @@ static int bad_usage(const char *why)
 {
     fprintf(stderr, "motcua-scan process: %s\nUsage: motcua-scan process %s\n", why, process_usage);
     return SCAN_EXIT_USAGE;
-}
-
-/* The folder of the running program, or "" when unknown. */
-static void program_dir(char *dir, size_t len)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    dir[0] = '\0';
-    if (n <= 0)
-        return;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash == NULL)
-        return;
-    *slash = '\0';
-    snprintf(dir, len, "%s", self);
 }
 
 /* The procedure data files of dir: the .json files in it (installed and build
@@ -119,11 +106,14 @@ static bool has_data_files(const char *dir)
 static void default_plugin_dir(char *out, size_t len)
 {
     char bin[PATH_MAX];
-    program_dir(bin, sizeof bin);
-    snprintf(out, len, "%s/../plugins", bin);
-    if (bin[0] != '\0' && has_data_files(out))
+    if (program_dir(bin, sizeof bin) != 0)
+        snprintf(bin, sizeof bin, "/usr/local/bin");
+    int w = snprintf(out, len, "%s/../plugins", bin);
+    if (w > 0 && (size_t)w < len && has_data_files(out))
         return;
-    snprintf(out, len, "%s/../lib/motcua/plugins", bin[0] != '\0' ? bin : "/usr/local/bin");
+    w = snprintf(out, len, "%s/../lib/motcua/plugins", bin);
+    if (w < 0 || (size_t)w >= len)
+        snprintf(out, len, "/usr/local/lib/motcua/plugins");
 }
 
 /* Loads every *.json of dir into cat. A file that does not load is reported and
@@ -174,7 +164,7 @@ static void print_summary(const json_t *result, const char *out_dir)
 }
 
 typedef struct process_args {
-    const char *procedure, *out, *config, *plugins;
+    const char *procedure, *out, *config, *plugins, *languages;
     int jobs;
     vn_date date;
     bool no_pdf;
@@ -188,6 +178,7 @@ static int parse_args(int argc, char **argv, process_args *a)
         {"jobs", required_argument, NULL, 'j'},      {"config", required_argument, NULL, 'c'},
         {"plugins", required_argument, NULL, 'P'},   {"date", required_argument, NULL, 'd'},
         {"no-pdf", no_argument, NULL, 'n'},          {"help", no_argument, NULL, 'h'},
+        {"languages", required_argument, NULL, 'l'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -198,6 +189,11 @@ static int parse_args(int argc, char **argv, process_args *a)
         case 'c': a->config = optarg; break;
         case 'P': a->plugins = optarg; break;
         case 'n': a->no_pdf = true; break;
+        case 'l':
+            if (!ocr_languages_valid(optarg))
+                return bad_usage("--languages wants Tesseract language names joined by '+', e.g. vie+eng");
+            a->languages = optarg;
+            break;
         case 'j': {
             char *end = NULL;
             errno = 0;
@@ -286,6 +282,7 @@ static int process_run_cmd(int argc, char **argv)
     char err[512] = "";
     ocr_pool_options po = {0};
     po.workers = a.jobs;
+    po.languages = a.languages;
     ocr_pool *pool = ocr_pool_start(&po, err, sizeof err);
     if (pool == NULL) {
         fprintf(stderr, "motcua-scan process: cannot start the OCR workers: %s\n", err);

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "ocr_protocol.h"
+#include "program_dir.h"
 
 extern char **environ;
 
@@ -571,23 +572,29 @@ static size_t pool_execute(ocr_pool *p, run_state *rs)
 
 /* ---- the public interface ----------------------------------------------------------- */
 
+bool ocr_languages_valid(const char *s)
+{
+    size_t name = 0;
+    for (; *s != '\0'; s++) {
+        if (*s == '+') {
+            if (name == 0)
+                return false;
+            name = 0;
+        } else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_') {
+            if (++name > 32)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return name > 0;
+}
+
 /* The worker beside the running program. NULL when it cannot be found. */
 static char *default_worker_path(void)
 {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return NULL;
-    self[n] = '\0';
-    char *slash = strrchr(self, '/');
-    if (slash == NULL)
-        return NULL;
-    *slash = '\0';
-    size_t len = strlen(self) + 1 + sizeof WORKER_NAME;
-    char *path = malloc(len);
-    if (path != NULL)
-        snprintf(path, len, "%s/%s", self, WORKER_NAME);
-    return path;
+    char path[PATH_MAX];
+    return program_beside(WORKER_NAME, path, sizeof path) == 0 ? strdup(path) : NULL;
 }
 
 /* motcua's tessdata folder (ocr-models/link-tessdata: the Debian models plus

@@ -89,4 +89,9 @@ void ocr_pool_stop(ocr_pool *pool);
 
 void ocr_page_result_clear(ocr_page_result *r);
 
+/* True for "name" or "name+name...", names of lowercase letters, digits and '_' (vie, eng,
+ * chi_sim), each at most 32 long: what Tesseract takes as languages, and nothing that
+ * reaches a path or a shell. */
+bool ocr_languages_valid(const char *languages);
+
 #endif

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture_child.h"
 #include "catalogue.h"
 #include "classify.h"
 #include "completeness.h"
@@ -169,7 +169,8 @@ static int pool_ready(scand *d)
         return 0;
     ocr_pool_options opt = {.workers = d->cfg->scan_workers,
                             .page_deadline_s = d->cfg->scan_page_deadline,
-                            .recycle_after = d->cfg->scan_recycle_after};
+                            .recycle_after = d->cfg->scan_recycle_after,
+                            .languages = d->cfg->scan_languages};
     if (opt.workers <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         opt.workers = n > 0 && n < 64 ? (int)n : 1;
@@ -263,6 +264,7 @@ static int register_capture(job_ctx *c, const char *file)
     return still_ours(c, store_scan_captured(d->st, job->id, d->pid), "capture") ? 0 : -1;
 }
 
+/* capture_child's progress: each page the capture process reports, the moment it does. */
 static void capture_progress(void *ctx, size_t page, const char *file)
 {
     job_ctx *c = ctx;
@@ -274,13 +276,26 @@ static void capture_progress(void *ctx, size_t page, const char *file)
         c->capture_failed++;
 }
 
-/* Captures the job's batch from its station (unless a previous attempt already began it: the
- * paper has left the feeder, so the pages it kept stand). Fills note with what the officer
- * should know. Returns 0 to go on, -1 when nothing was captured and the job should fail. */
+/* The job's capture folder, files_dir/scan/<code>/capture-<job id>, created as needed. 0 or -1. */
+static int capture_spool(job_ctx *c, char *out, size_t len)
+{
+    char sub[64];
+    snprintf(sub, sizeof sub, "capture-%lld", c->job->id);
+    return job_dir(c->d, c->job->code, sub, out, len);
+}
+
+/* Captures the job's batch from its station in a child process (capture_child.h: SANE never
+ * runs in motcua-scand, so a hanging scanner cannot hang it), each page registered as the
+ * child reports it. Unless a previous attempt already began the capture: the paper has left
+ * the feeder, so the pages it kept stand (with any page it wrote but never registered). Fills
+ * note with what the officer should know. Returns 0 to go on, 1 when asked to stop (the
+ * child is killed, its pages kept; the job is left to resume as interrupted), -1 when nothing
+ * was captured and the job should fail. */
 static int run_capture(job_ctx *c, job_note *note)
 {
     scand *d = c->d;
     const scan_job *job = c->job;
+    char spool[4096];
     if (strcmp(job->phase, "capture") == 0) {
         snprintf(note->error, sizeof note->error, "capture interrupted by a restart of motcua-scand");
         snprintf(note->error_vi, sizeof note->error_vi,
@@ -288,27 +303,33 @@ static int run_capture(job_ctx *c, job_note *note)
                  "nguyên. Hãy kiểm tra số trang và quét tiếp các trang còn thiếu.");
         log_msg(LOG_WARN, "scand: job %lld (%s): capture was interrupted; keeping the pages it captured",
                 job->id, job->code);
-        return 0;
+        if (capture_spool(c, spool, sizeof spool) == 0) {
+            capture_child_collect(spool, 0, capture_progress, c);
+            rmdir(spool);
+        }
+        return c->lost ? -1 : 0;
     }
     if (!still_ours(c, store_scan_set_phase(d->st, job->id, d->pid, "capture"), "capture"))
         return -1;
-    char spool[4096], sub[64];
-    snprintf(sub, sizeof sub, "capture-%lld", job->id);
-    if (job_dir(d, job->code, sub, spool, sizeof spool) != 0) {
+    if (capture_spool(c, spool, sizeof spool) != 0) {
         snprintf(note->error, sizeof note->error, "cannot create the capture folder %.120s: %s", spool, strerror(errno));
         snprintf(note->error_vi, sizeof note->error_vi, "Không ghi được ảnh quét vào ổ đĩa. Hãy báo quản trị viên.");
         return -1;
     }
-    capture_options opt = {.device = job->device, .source = job->source[0] != '\0' ? job->source : NULL,
-                           .out_dir = spool};
+    capture_child_options opt = {.device = job->device,
+                                 .source = job->source[0] != '\0' ? job->source : NULL,
+                                 .out_dir = spool,
+                                 .page_timeout_s = d->cfg->scan_capture_page_timeout,
+                                 .stop = &d->flags->stop};
     capture_result r;
-    memset(&r, 0, sizeof r);
     log_msg(LOG_INFO, "scand: job %lld dossier %s: capturing from station %s (%s)", job->id, job->code,
             job->station, job->device);
-    capture_batch(&opt, &r, capture_progress, c);
+    capture_child_end end = capture_child_run(&opt, &r, capture_progress, c);
     rmdir(spool); /* empty once every page has moved into pages/ */
     log_msg(r.status == CAPTURE_OK ? LOG_INFO : LOG_WARN, "scand: job %lld: capture ended with %zu pages%s%s",
             job->id, r.pages, r.detail[0] != '\0' ? ": " : "", r.detail);
+    if (end == CAPTURE_CHILD_STOPPED)
+        return c->lost ? -1 : 1;
     if (r.status != CAPTURE_OK) {
         snprintf(note->error, sizeof note->error, "capture: %.200s", r.detail);
         snprintf(note->error_vi, sizeof note->error_vi, "%s", r.message_vi);
@@ -634,6 +655,11 @@ int scand_run(const config *cfg, scand_flags *flags, char *err, size_t errlen)
         snprintf(err, errlen, "libsodium cannot start");
         return -1;
     }
+    if (cfg->scan_languages != NULL && !ocr_languages_valid(cfg->scan_languages)) {
+        snprintf(err, errlen, "[scan] languages = %.100s: want Tesseract language names joined by '+', "
+                 "e.g. vie+eng", cfg->scan_languages);
+        return -1;
+    }
     if (cfg->scan_sane_config_dir != NULL)
         setenv("SANE_CONFIG_DIR", cfg->scan_sane_config_dir, 1);
     char why[512] = "";
@@ -673,7 +699,6 @@ int scand_run(const config *cfg, scand_flags *flags, char *err, size_t errlen)
     }
     log_msg(LOG_INFO, "scand: stopped");
     ocr_pool_stop(d.pool);
-    capture_shutdown();
     catalogue_free(d.cat);
     store_close(d.st);
     return 0;

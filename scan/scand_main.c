@@ -36,9 +36,14 @@ static void usage(FILE *out)
             "  -c, --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
             "  -h, --help         show this help\n"
             "\n"
-            "Runs in the foreground. TERM or INT: finish the pages in hand and stop, leaving\n"
-            "the job to resume; HUP reopens the log file ([scan] log_file). A job left by a\n"
-            "killed motcua-scand is resumed at the next start from the pages already recognised.\n");
+            "Captures run in a child process, motcua-scan capture (found beside motcua-scand),\n"
+            "killed when its scanner gives no page for [scan] capture_page_timeout seconds;\n"
+            "the pages scanned before are kept.\n"
+            "\n"
+            "Runs in the foreground. TERM or INT: finish the pages in hand (a capture is\n"
+            "killed, its pages kept) and stop, leaving the job to resume; HUP reopens the log\n"
+            "file ([scan] log_file). A job left by a killed motcua-scand is resumed at the next\n"
+            "start from the pages already captured and recognised.\n");
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # motcua-scan capture through SANE's own `test` and `pnm` backends (SANE_CONFIG_DIR points at
 # a folder made here): an ADF batch of 10 pages, pixels equal to scanimage's, injected jam /
-# cover open / busy keeping the pages before, resolution under 200 refused, unknown device,
+# cover open / busy keeping the pages before, the machine-readable progress of --progress json
+# (what motcua-scand reads), resolution under 200 refused, unknown device,
 # hand-scanner (unknown length), and real document images through `pnm`.
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -197,6 +198,22 @@ for n in 1 2 3; do img "$DIR/jam/page-000$n.png" > /dev/null; done
 [[ $(field .message) == *"Giấy bị kẹt trong khay nạp"*"Quét tiếp"* ]] || fail "jam message: $(field .message)"
 grep -q 'Giấy bị kẹt' "$DIR/err.txt" || fail "jam not reported on stderr"
 sha3=$(sha256sum < "$DIR/jam/page-0003.png")
+
+note "--progress json: a JSON line a page as it is written, then the summary; no text progress"
+"$SCAN" capture --device test:0 --resolution 200 --out "$DIR/jamjson" "${SMALL[@]}" --progress json \
+    --option 3:read-return-value=SANE_STATUS_JAMMED > "$DIR/progress.json" 2> "$DIR/err.txt"
+rc=$?
+expect_rc 4
+mapfile -t lines < "$DIR/progress.json"
+((${#lines[@]} == 3)) || fail "--progress json wrote ${#lines[@]} lines: $(cat "$DIR/progress.json")"
+for n in 1 2; do
+    [[ ${lines[n - 1]} == "{\"page\":$n,\"file\":\"$DIR/jamjson/page-000$n.png\"}" ]] ||
+        fail "--progress json line $n: ${lines[n - 1]}"
+done
+[[ $(jq -r '"\(.status) \(.pages) \(.files | length)"' <<< "${lines[2]}") == "jammed 2 2" ]] ||
+    fail "--progress json summary: ${lines[2]}"
+! grep -q 'đã quét' "$DIR/err.txt" || fail "--progress json also wrote text progress: $(cat "$DIR/err.txt")"
+"$SCAN" capture --device test:0 --out "$DIR/x" --progress xml > /dev/null 2>&1; [[ $? == 2 ]] || fail "bad --progress not exit 2"
 
 note "continuing after the jam numbers pages from 4 and keeps 1-3"
 capture --device test:0 --resolution 200 --out "$DIR/jam" "${SMALL[@]}" --first-page 4 --max-pages 2

@@ -361,6 +361,23 @@ static void test_blank_page_flagged_not_read(void **state)
     tdir_remove(&d);
 }
 
+/* Language lists: Tesseract's names joined by '+', nothing else. */
+static void test_languages_valid(void **state)
+{
+    (void)state;
+    assert_true(ocr_languages_valid("vie"));
+    assert_true(ocr_languages_valid("vie+eng"));
+    assert_true(ocr_languages_valid("chi_sim+vie"));
+    assert_false(ocr_languages_valid(""));
+    assert_false(ocr_languages_valid("vie+"));
+    assert_false(ocr_languages_valid("+vie"));
+    assert_false(ocr_languages_valid("vie++eng"));
+    assert_false(ocr_languages_valid("../etc/passwd"));
+    assert_false(ocr_languages_valid("vie eng"));
+    assert_false(ocr_languages_valid("VIE"));
+    assert_false(ocr_languages_valid("abcdefghijklmnopqrstuvwxyz0123456789"));
+}
+
 /* ---- a bad page fails alone ---------------------------------------------------------- */
 
 typedef struct progress_log {
@@ -754,6 +771,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_protocol_frames),
+        cmocka_unit_test(test_languages_valid),
         cmocka_unit_test(test_protocol_bad_frames),
         cmocka_unit_test(test_worker_environment),
         cmocka_unit_test(test_start_failures),
