@@ -177,10 +177,11 @@ static int write_png(PIX *pix, const char *path, char *err, size_t errlen)
 }
 
 /* Mean word confidence under which a page is checked for orientation (OSD) and,
- * when OSD finds it turned, read again. Upright pages of the fixtures read at
- * 80-95; upside-down or sideways text reads far lower. Checking only these pages
- * spares the OSD pass (about as costly as recognition at 300 dpi) on the rest. */
-#define ORIENTATION_CHECK_CONFIDENCE 70
+ * when OSD finds it turned, read again. Upright generated pages read at 89-95; upside-down
+ * ones at 58-72 (a drawing's capital letters read upside down reach 72), so the line sits
+ * well above them. OSD costs ~0.3 s CPU at 300 dpi (recognition 0.5-1.4 s): an upright page
+ * under the line pays little, a page over it nothing. */
+#define ORIENTATION_CHECK_CONFIDENCE 90
 
 /* Recognises pr's page: Tesseract reads our binarised copy (on generated noisy,
  * skewed, stamped pages its character error rate was lower than on the upright
