@@ -49,7 +49,13 @@ int form_common_top(struct form_doc *doc, const struct form_common *c, const cha
     }
     doc->y += 6;
 
-    const char *payload = form_printf(doc, "%s|%s|%s", c->dossier_code, c->proc_code, c->lookup_url);
+    /* The public lookup address with the dossier and procedure codes: a phone camera opens it
+     * with the code filled in, and a counter's handheld scanner typing it into the lookup
+     * field leaves the code (web/tra-cuu reads "code="; forms printed before carried
+     * "code|procedure|url", which it still reads). Codes are [A-Za-z0-9.-]: no escaping. */
+    const char *payload = form_printf(doc, "%s%scode=%s&procedure=%s", c->lookup_url,
+                                      strchr(c->lookup_url, '?') != NULL ? "&" : "?", c->dossier_code,
+                                      c->proc_code);
     if (payload == NULL)
         return -1;
     const double x = doc->page_w - doc->right - FORM_QR_SIZE;

@@ -450,7 +450,7 @@ static void test_qr_decodes(void **state)
     snprintf(png, sizeof png, "%s/qr.png", tmpdir);
     char *payload = run("zbarimg --raw -q", png, " 2>/dev/null");
     payload[strcspn(payload, "\n")] = '\0';
-    assert_string_equal(payload, CODE "|khaisinh|" LOOKUP);
+    assert_string_equal(payload, LOOKUP "?code=" CODE "&procedure=khaisinh");
     free(payload);
 }
 

@@ -28,8 +28,16 @@
 
   // The dossier code from what was typed, pasted, scanned or passed as ?code=: a QR payload
   // ("<code>|<procedure>|<lookup address>", core/forms.h) gives its first field.
+  // The dossier code from what was typed or scanned: the code itself, the form's QR
+  // (".../tra-cuu?code=CODE&procedure=P") or an older form's QR ("CODE|P|URL").
   function normaliseCode(text) {
-    return String(text || '').split('|')[0].trim().toUpperCase();
+    const s = String(text || '').trim();
+    const q = s.indexOf('?');
+    if (q >= 0) {
+      const code = new URLSearchParams(s.slice(q + 1)).get('code');
+      if (code) return code.trim().toUpperCase();
+    }
+    return s.split('|')[0].trim().toUpperCase();
   }
 
   // "2025-11-22 08:30" -> "08:30 ngày 22/11/2025"; anything else is shown as it came.
