@@ -7,17 +7,7 @@
   const API = '/api/v1';
   const $ = (id) => document.getElementById(id);
 
-  // Creates an element with optional text (set as text, never parsed) and class.
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
+  const { el, clear, addFact } = window.motcuaDom;
 
   function setStatus(text, isError) {
     const s = $('status');
@@ -107,12 +97,6 @@
       table.hidden = true;
       setStatus(e.message, true);
     }
-  }
-
-  function addFact(dl, term, value) {
-    if (value === undefined || value === null || value === '') return;
-    dl.appendChild(el('dt', term));
-    dl.appendChild(el('dd', value));
   }
 
   function fillList(list, items, render) {

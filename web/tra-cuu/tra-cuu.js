@@ -8,17 +8,7 @@
   const API = '/api/v1';
   const $ = (id) => document.getElementById(id);
 
-  // Creates an element with optional text (set as text, never parsed) and class.
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-  }
+  const { el, clear, addFact } = window.motcuaDom;
 
   function setStatus(id, text, isError) {
     const s = $(id);
@@ -90,12 +80,6 @@
       button.disabled = true;
       setTimeout(() => { button.disabled = false; }, Math.min(seconds, 3600) * 1000);
     }
-  }
-
-  function addFact(dl, term, value) {
-    if (value === undefined || value === null || value === '') return;
-    dl.appendChild(el('dt', term));
-    dl.appendChild(el('dd', value));
   }
 
   // What the lookup showed last: the rating needs the same code and PIN.
