@@ -8,40 +8,12 @@
 #include <string.h>
 
 #include "audit.h"
-#include "store_sqlite_internal.h"
+#include "store_accounts.h"
 
 static void set_err(char *err, size_t errlen, const char *msg)
 {
     if (err != NULL && errlen > 0)
         snprintf(err, errlen, "%s", msg);
-}
-
-sqlite3_stmt *accounts_prepare(store *st, const char *sql)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (st == NULL)
-        return NULL;
-    if (sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
-        sqlite3_finalize(stmt);
-        return NULL;
-    }
-    return stmt;
-}
-
-static void copy_text(char *dst, size_t dstlen, const unsigned char *src)
-{
-    snprintf(dst, dstlen, "%s", src != NULL ? (const char *)src : "");
-}
-
-void account_from_row(sqlite3_stmt *stmt, int first, account *out)
-{
-    memset(out, 0, sizeof *out);
-    out->id = sqlite3_column_int64(stmt, first);
-    copy_text(out->username, sizeof out->username, sqlite3_column_text(stmt, first + 1));
-    copy_text(out->full_name, sizeof out->full_name, sqlite3_column_text(stmt, first + 2));
-    out->role = role_parse((const char *)sqlite3_column_text(stmt, first + 3));
-    copy_text(out->department, sizeof out->department, sqlite3_column_text(stmt, first + 4));
-    out->disabled = sqlite3_column_int(stmt, first + 5) != 0;
 }
 
 char *account_audit_json(const account *a)
@@ -109,8 +81,7 @@ static account_status check_password(const char *password, char *err, size_t err
     return ACCOUNT_OK;
 }
 
-/* argon2id with libsodium's interactive limits (64 MiB, 2 passes). */
-/* argon2id cost: libsodium's "interactive" limits (64 MiB, a few hundred ms). */
+/* argon2id cost: libsodium's "interactive" limits (64 MiB, 2 passes, a few hundred ms). */
 static unsigned long long hash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 static size_t hash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 
@@ -196,37 +167,27 @@ account_status account_add(store *st, const char *actor, const char *username, c
     if ((status = hash_password(password, hash, err, errlen)) != ACCOUNT_OK)
         return status;
 
-    if (store_begin(st) != 0) {
-        set_err(err, errlen, "cannot start a database transaction");
-        return ACCOUNT_STORE_ERROR;
-    }
-    sqlite3_stmt *stmt = accounts_prepare(
-        st, "INSERT INTO users (username, full_name, role, department, password_hash) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
-    int rc = SQLITE_ERROR;
-    if (stmt != NULL) {
-        sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, full_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, role_name(r), -1, SQLITE_STATIC);
-        if (department != NULL)
-            sqlite3_bind_text(stmt, 4, department, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 5, hash, -1, SQLITE_STATIC);
-        rc = sqlite3_step(stmt);
-    }
-    sqlite3_finalize(stmt);
-    sodium_memzero(hash, sizeof hash);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        set_err(err, errlen, "an account with this username already exists");
-        return finish(st, ACCOUNT_EXISTS, err, errlen);
-    }
-    if (rc != SQLITE_DONE) {
-        set_err(err, errlen, "cannot store the account");
-        return finish(st, ACCOUNT_STORE_ERROR, err, errlen);
-    }
-    account a = {.id = sqlite3_last_insert_rowid(store_sqlite_db(st)), .role = r, .disabled = false};
+    /* The validation above keeps every field within its account buffer. */
+    account a = {.role = r, .disabled = false};
     snprintf(a.username, sizeof a.username, "%s", username);
     snprintf(a.full_name, sizeof a.full_name, "%s", full_name);
     snprintf(a.department, sizeof a.department, "%s", department != NULL ? department : "");
+
+    if (store_begin(st) != 0) {
+        sodium_memzero(hash, sizeof hash);
+        set_err(err, errlen, "cannot start a database transaction");
+        return ACCOUNT_STORE_ERROR;
+    }
+    int inserted = store_user_insert(st, &a, hash, &a.id);
+    sodium_memzero(hash, sizeof hash);
+    if (inserted == 1) {
+        set_err(err, errlen, "an account with this username already exists");
+        return finish(st, ACCOUNT_EXISTS, err, errlen);
+    }
+    if (inserted != 0) {
+        set_err(err, errlen, "cannot store the account");
+        return finish(st, ACCOUNT_STORE_ERROR, err, errlen);
+    }
     char *after = account_audit_json(&a);
     if (after == NULL || audit_append(st, actor, "user.add", username, NULL, after) != 0) {
         set_err(err, errlen, "cannot write the audit event");
@@ -240,51 +201,13 @@ account_status account_get(store *st, const char *username, account *out)
 {
     if (username == NULL)
         return ACCOUNT_NOT_FOUND;
-    sqlite3_stmt *stmt =
-        accounts_prepare(st, "SELECT " ACCOUNT_COLUMNS " FROM users u WHERE u.username = ?1");
-    if (stmt == NULL)
-        return ACCOUNT_STORE_ERROR;
-    sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    account_status status = ACCOUNT_STORE_ERROR;
-    if (rc == SQLITE_ROW) {
-        account_from_row(stmt, 0, out);
-        status = ACCOUNT_OK;
-    } else if (rc == SQLITE_DONE) {
-        status = ACCOUNT_NOT_FOUND;
-    }
-    sqlite3_finalize(stmt);
-    return status;
+    int found = store_user_by_name(st, username, out);
+    return found == 1 ? ACCOUNT_OK : found == 0 ? ACCOUNT_NOT_FOUND : ACCOUNT_STORE_ERROR;
 }
 
 int account_list(store *st, int (*fn)(void *ctx, const account *a), void *ctx)
 {
-    sqlite3_stmt *stmt = accounts_prepare(st, "SELECT " ACCOUNT_COLUMNS " FROM users u ORDER BY u.username");
-    if (stmt == NULL)
-        return -1;
-    int rc, result = 0;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        account a;
-        account_from_row(stmt, 0, &a);
-        if ((result = fn(ctx, &a)) != 0)
-            break;
-    }
-    if (result == 0 && rc != SQLITE_DONE)
-        result = -1;
-    sqlite3_finalize(stmt);
-    return result;
-}
-
-/* Runs one statement binding ?1 to a user id; true when it completed. */
-static bool exec_for_user(store *st, const char *sql, long long user_id)
-{
-    sqlite3_stmt *stmt = accounts_prepare(st, sql);
-    if (stmt == NULL)
-        return false;
-    sqlite3_bind_int64(stmt, 1, user_id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return rc == SQLITE_DONE;
+    return store_users_list(st, fn, ctx);
 }
 
 /* Reads the account inside the open transaction; sets err on failure. */
@@ -315,16 +238,8 @@ account_status account_set_password(store *st, const char *actor, const char *us
     account a;
     status = get_locked(st, username, &a, err, errlen);
     if (status == ACCOUNT_OK) {
-        sqlite3_stmt *stmt = accounts_prepare(st, "UPDATE users SET password_hash = ?1 WHERE id = ?2");
-        int rc = SQLITE_ERROR;
-        if (stmt != NULL) {
-            sqlite3_bind_text(stmt, 1, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(stmt, 2, a.id);
-            rc = sqlite3_step(stmt);
-        }
-        sqlite3_finalize(stmt);
-        /* A new password ends the sessions opened with the old one. */
-        if (rc != SQLITE_DONE || !exec_for_user(st, "DELETE FROM sessions WHERE user_id = ?1", a.id) ||
+        /* A new password ends the sessions opened with the old one, in the same transaction. */
+        if (store_user_set_password(st, a.id, hash) != 0 || store_sessions_delete_user(st, a.id) != 0 ||
             audit_append(st, actor, "user.passwd", username, NULL, "{\"password\":\"changed\"}") != 0) {
             set_err(err, errlen, "cannot store the new password");
             status = ACCOUNT_STORE_ERROR;
@@ -348,11 +263,8 @@ account_status account_set_disabled(store *st, const char *actor, const char *us
     char *before = account_audit_json(&a);
     a.disabled = disabled;
     char *after = account_audit_json(&a);
-    bool ok = before != NULL && after != NULL &&
-              exec_for_user(st, disabled ? "UPDATE users SET disabled = 1 WHERE id = ?1"
-                                         : "UPDATE users SET disabled = 0 WHERE id = ?1",
-                            a.id) &&
-              (!disabled || exec_for_user(st, "DELETE FROM sessions WHERE user_id = ?1", a.id)) &&
+    bool ok = before != NULL && after != NULL && store_user_set_disabled(st, a.id, disabled) == 0 &&
+              (!disabled || store_sessions_delete_user(st, a.id) == 0) &&
               audit_append(st, actor, disabled ? "user.disable" : "user.enable", username, before,
                            after) == 0;
     free(before);

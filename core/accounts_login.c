@@ -2,39 +2,20 @@
 #include "accounts_internal.h"
 
 #include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 
-/* An argon2id hash with the same limits as real ones, of a random password nobody
- * knows: verified against when the username does not exist, so that the answer
- * takes as long as for a real account. */
-/* Failures recorded for `column` = value since `since`: the count, and in
- * *release the time at which the count drops below `limit` (meaningful when
- * count >= limit). Returns the count, or -1 on error. */
-static int recent_failures(store *st, const char *sql_count, const char *sql_nth, const char *value,
-                           time_t since, int limit, time_t *release)
+#include "store_accounts.h"
+
+/* Failures recorded for key = value since `since`: the count, and in *release the time at
+ * which the count drops below `limit` (meaningful when count >= limit). Returns the count,
+ * or -1 on error. */
+static int recent_failures(store *st, store_login_key key, const char *value, time_t since, int limit,
+                           time_t *release)
 {
-    sqlite3_stmt *stmt = accounts_prepare(st, sql_count);
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)since);
-    int count = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
-    if (count < limit)
-        return count;
-    /* The (count - limit + 1)-th oldest failure must leave the window first. */
-    stmt = accounts_prepare(st, sql_nth);
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)since);
-    sqlite3_bind_int(stmt, 3, count - limit);
-    if (sqlite3_step(stmt) == SQLITE_ROW)
-        *release = (time_t)sqlite3_column_int64(stmt, 0) + LOGIN_WINDOW_SECONDS;
-    else
-        count = -1;
-    sqlite3_finalize(stmt);
+    time_t counted_at = 0;
+    int count = store_login_failures(st, key, value, since, limit, &counted_at);
+    if (count >= limit)
+        *release = counted_at + LOGIN_WINDOW_SECONDS;
     return count;
 }
 
@@ -42,14 +23,9 @@ static int recent_failures(store *st, const char *sql_count, const char *sql_nth
 static int throttled(store *st, const char *user_key, const char *ip_key, time_t now, int *retry_after)
 {
     time_t since = now - LOGIN_WINDOW_SECONDS, release_user = 0, release_ip = 0;
-    int by_user = recent_failures(
-        st, "SELECT count(*) FROM login_attempts WHERE username = ?1 AND at > ?2",
-        "SELECT at FROM login_attempts WHERE username = ?1 AND at > ?2 ORDER BY at LIMIT 1 OFFSET ?3",
-        user_key, since, LOGIN_MAX_FAILURES_USER, &release_user);
-    int by_ip = recent_failures(
-        st, "SELECT count(*) FROM login_attempts WHERE ip = ?1 AND at > ?2",
-        "SELECT at FROM login_attempts WHERE ip = ?1 AND at > ?2 ORDER BY at LIMIT 1 OFFSET ?3", ip_key,
-        since, LOGIN_MAX_FAILURES_IP, &release_ip);
+    int by_user = recent_failures(st, STORE_LOGIN_BY_USERNAME, user_key, since, LOGIN_MAX_FAILURES_USER,
+                                  &release_user);
+    int by_ip = recent_failures(st, STORE_LOGIN_BY_IP, ip_key, since, LOGIN_MAX_FAILURES_IP, &release_ip);
     if (by_user < 0 || by_ip < 0)
         return -1;
     time_t release = 0;
@@ -62,61 +38,6 @@ static int throttled(store *st, const char *user_key, const char *ip_key, time_t
     if (retry_after != NULL)
         *retry_after = release > now ? (int)(release - now) : 1;
     return 1;
-}
-
-/* Records one failure and forgets those older than the window. Returns 0 or -1. */
-static int record_failure(store *st, const char *user_key, const char *ip_key, time_t now)
-{
-    sqlite3_stmt *stmt =
-        accounts_prepare(st, "INSERT INTO login_attempts (username, ip, at) VALUES (?1, ?2, ?3)");
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_text(stmt, 1, user_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, ip_key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now);
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
-        return -1;
-    stmt = accounts_prepare(st, "DELETE FROM login_attempts WHERE at <= ?1");
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(now - LOGIN_WINDOW_SECONDS));
-    rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int clear_failures(store *st, const char *user_key)
-{
-    sqlite3_stmt *stmt = accounts_prepare(st, "DELETE FROM login_attempts WHERE username = ?1");
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_text(stmt, 1, user_key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Looks the account up with its hash: 1 found, 0 not, -1 error. */
-static int find_with_hash(store *st, const char *username, account *out, char hash[crypto_pwhash_STRBYTES])
-{
-    sqlite3_stmt *stmt = accounts_prepare(
-        st, "SELECT " ACCOUNT_COLUMNS ", u.password_hash FROM users u WHERE u.username = ?1");
-    if (stmt == NULL)
-        return -1;
-    sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt), found = -1;
-    if (rc == SQLITE_ROW) {
-        account_from_row(stmt, 0, out);
-        const unsigned char *h = sqlite3_column_text(stmt, 6);
-        snprintf(hash, crypto_pwhash_STRBYTES, "%s", h != NULL ? (const char *)h : "");
-        found = 1;
-    } else if (rc == SQLITE_DONE) {
-        found = 0;
-    }
-    sqlite3_finalize(stmt);
-    return found;
 }
 
 login_result account_verify_login_at(store *st, const char *username, const char *password,
@@ -138,7 +59,7 @@ login_result account_verify_login_at(store *st, const char *username, const char
 
     account a;
     char hash[crypto_pwhash_STRBYTES] = "";
-    int found = valid ? find_with_hash(st, username, &a, hash) : 0;
+    int found = valid ? store_user_by_name_with_hash(st, username, &a, hash, sizeof hash) : 0;
     if (found < 0)
         return LOGIN_ERROR;
     size_t len = strlen(password);
@@ -149,8 +70,10 @@ login_result account_verify_login_at(store *st, const char *username, const char
     match = match && found == 1 && long_enough;
     sodium_memzero(hash, sizeof hash);
     if (!match)
-        return record_failure(st, user_key, ip_key, now) == 0 ? LOGIN_BAD_CREDENTIALS : LOGIN_ERROR;
-    if (clear_failures(st, user_key) != 0)
+        return store_login_failure_add(st, user_key, ip_key, now, now - LOGIN_WINDOW_SECONDS) == 0
+                   ? LOGIN_BAD_CREDENTIALS
+                   : LOGIN_ERROR;
+    if (store_login_failures_clear(st, user_key) != 0)
         return LOGIN_ERROR;
     if (out != NULL)
         *out = a;

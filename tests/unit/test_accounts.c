@@ -16,6 +16,7 @@
 #include "accounts_internal.h"
 #include "audit.h"
 #include "store.h"
+#include "store_accounts.h"
 #include "store_sqlite_internal.h"
 #include "test_support.h"
 
@@ -301,11 +302,59 @@ static void test_audit_events(void **state)
     assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events", NULL), before);
 }
 
+/* A password change whose audit event fails changes nothing: the old password still works
+ * and the sessions opened with it stay (the update, the sessions' deletion and the event are
+ * one transaction). The same for disabling. */
+static void test_changes_are_atomic(void **state)
+{
+    fixture *f = *state;
+    add_ok(f->st, "counter1", "counter", NULL);
+    account a, seen;
+    assert_int_equal(account_get(f->st, "counter1", &a), ACCOUNT_OK);
+    char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
+    assert_int_equal(session_create_at(f->st, &a, T0, token, csrf), 0);
+    assert_int_equal(sqlite3_exec(store_sqlite_db(f->st),
+                                  "CREATE TEMP TRIGGER refuse_user_events BEFORE INSERT ON events "
+                                  "WHEN NEW.action IN ('user.passwd', 'user.disable') "
+                                  "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    char err[256] = "";
+    assert_int_equal(account_set_password(f->st, "tester", "counter1", "a new password", err, sizeof err),
+                     ACCOUNT_STORE_ERROR);
+    assert_true(err[0] != '\0');
+    assert_int_equal(account_set_disabled(f->st, "tester", "counter1", true, err, sizeof err),
+                     ACCOUNT_STORE_ERROR);
+    assert_int_equal(session_lookup_at(f->st, token, T0 + 1, &seen, NULL), 1);
+    assert_int_equal(account_verify_login_at(f->st, "counter1", PASSWORD, "10.0.0.1", T0, &seen, NULL), LOGIN_OK);
+    assert_false(seen.disabled);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM events WHERE subject = 'counter1' "
+                                                 "AND action <> 'user.add' AND action <> 'session.login'",
+                                          NULL),
+                     0);
+}
+
 static int count_cb(void *ctx, const account *a)
 {
     (void)a;
     (*(int *)ctx)++;
     return 0;
+}
+
+/* Records the usernames visited (up to 4) and stops after the first with 7. */
+typedef struct list_seen {
+    char names[4][64];
+    int n;
+    bool stop;
+} list_seen;
+
+static int record_cb(void *ctx, const account *a)
+{
+    list_seen *ls = ctx;
+    if (ls->n < 4)
+        snprintf(ls->names[ls->n], sizeof ls->names[0], "%s", a->username);
+    ls->n++;
+    return ls->stop ? 7 : 0;
 }
 
 static void test_list(void **state)
@@ -316,6 +365,98 @@ static void test_list(void **state)
     int n = 0;
     assert_int_equal(account_list(f->st, count_cb, &n), 0);
     assert_int_equal(n, 2);
+    /* In username order; a non-zero return stops the visit and is returned. */
+    list_seen ls = {.stop = false};
+    assert_int_equal(account_list(f->st, record_cb, &ls), 0);
+    assert_int_equal(ls.n, 2);
+    assert_string_equal(ls.names[0], "aaa");
+    assert_string_equal(ls.names[1], "bbb");
+    list_seen first = {.stop = true};
+    assert_int_equal(account_list(f->st, record_cb, &first), 7);
+    assert_int_equal(first.n, 1);
+    assert_string_equal(first.names[0], "aaa");
+}
+
+/* The store functions under the accounts, on their own. */
+static void test_store_accounts(void **state)
+{
+    fixture *f = *state;
+    account u = {.role = ROLE_DEPARTMENT_OFFICER};
+    snprintf(u.username, sizeof u.username, "officer");
+    snprintf(u.full_name, sizeof u.full_name, "Trần Thị B");
+    snprintf(u.department, sizeof u.department, "tuphap");
+    long long id = 0;
+    assert_int_equal(store_user_insert(f->st, &u, "$argon2id$not-a-real-hash", &id), 0);
+    assert_true(id > 0);
+    long long again = -5;
+    assert_int_equal(store_user_insert(f->st, &u, "$argon2id$other", &again), 1);
+    assert_int_equal(again, -5);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM users", NULL), 1);
+
+    account got;
+    char hash[64];
+    assert_int_equal(store_user_by_name(f->st, "officer", &got), 1);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.full_name, "Trần Thị B");
+    assert_int_equal(got.role, ROLE_DEPARTMENT_OFFICER);
+    assert_string_equal(got.department, "tuphap");
+    assert_false(got.disabled);
+    assert_int_equal(store_user_by_name(f->st, "nobody", &got), 0);
+    assert_int_equal(store_user_by_name_with_hash(f->st, "officer", &got, hash, sizeof hash), 1);
+    assert_string_equal(hash, "$argon2id$not-a-real-hash");
+    assert_int_equal(store_user_set_password(f->st, id, "$argon2id$new"), 0);
+    assert_int_equal(store_user_set_disabled(f->st, id, true), 0);
+    assert_int_equal(store_user_by_name_with_hash(f->st, "officer", &got, hash, sizeof hash), 1);
+    assert_string_equal(hash, "$argon2id$new");
+    assert_true(got.disabled);
+
+    /* Sessions: read back with their user; touch, delete, per user, expired. */
+    assert_int_equal(store_session_insert(f->st, "h1", id, "csrf1", T0, T0 + 100), 0);
+    assert_int_equal(store_session_insert(f->st, "h2", id, "csrf2", T0, T0 + 100), 0);
+    assert_int_equal(store_session_insert(f->st, "h1", id, "dup", T0, T0 + 100), -1);
+    session_row s;
+    assert_int_equal(store_session_get(f->st, "h1", &s), 1);
+    assert_string_equal(s.user.username, "officer");
+    assert_string_equal(s.csrf, "csrf1");
+    assert_int_equal(s.expires_at, T0 + 100);
+    assert_int_equal(s.last_seen_at, T0);
+    assert_int_equal(store_session_touch(f->st, "h1", T0 + 50), 0);
+    assert_int_equal(store_session_get(f->st, "h1", &s), 1);
+    assert_int_equal(s.last_seen_at, T0 + 50);
+    assert_int_equal(store_session_get(f->st, "nope", &s), 0);
+    /* 60 s idle limit at T0 + 60: h2 (last seen T0) is past it, h1 (T0 + 50) is not. */
+    assert_int_equal(store_sessions_delete_expired(f->st, T0 + 60, 60), 0);
+    assert_int_equal(store_session_get(f->st, "h2", &s), 0);
+    assert_int_equal(store_session_get(f->st, "h1", &s), 1);
+    assert_int_equal(store_sessions_delete_expired(f->st, T0 + 100, 3600), 0); /* absolute end */
+    assert_int_equal(store_session_get(f->st, "h1", &s), 0);
+    assert_int_equal(store_session_insert(f->st, "h3", id, "c", T0, T0 + 100), 0);
+    assert_int_equal(store_session_insert(f->st, "h4", id, "c", T0, T0 + 100), 0);
+    assert_int_equal(store_session_delete(f->st, "h3"), 0);
+    assert_int_equal(store_session_delete(f->st, "h3"), 0);
+    assert_int_equal(store_sessions_delete_user(f->st, id), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM sessions", NULL), 0);
+
+    /* Failed logins: counts after `since`, and the one that must leave the window first. */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(store_login_failure_add(f->st, "officer", i < 2 ? "10.0.0.1" : "10.0.0.2",
+                                                 T0 + 10 * i, T0 - 1000),
+                         0);
+    time_t at = 0;
+    assert_int_equal(store_login_failures(f->st, STORE_LOGIN_BY_USERNAME, "officer", T0 - 1, 9, &at), 4);
+    assert_int_equal(at, 0); /* under the limit: not set */
+    assert_int_equal(store_login_failures(f->st, STORE_LOGIN_BY_USERNAME, "officer", T0 - 1, 3, &at), 4);
+    assert_int_equal(at, T0 + 10); /* the 2nd oldest: with it gone, 2 < 3 remain */
+    assert_int_equal(store_login_failures(f->st, STORE_LOGIN_BY_USERNAME, "officer", T0, 1, &at), 3);
+    assert_int_equal(at, T0 + 30);
+    assert_int_equal(store_login_failures(f->st, STORE_LOGIN_BY_IP, "10.0.0.2", T0 - 1, 2, &at), 2);
+    assert_int_equal(at, T0 + 20);
+    /* A new failure forgets those at or before forget_upto. */
+    assert_int_equal(store_login_failure_add(f->st, "other", "10.0.0.3", T0 + 40, T0 + 10), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM login_attempts", NULL), 3);
+    assert_int_equal(store_login_failures_clear(f->st, "officer"), 0);
+    assert_int_equal(store_login_failures(f->st, STORE_LOGIN_BY_USERNAME, "officer", T0 - 1, 1, &at), 0);
+    assert_int_equal(test_query_int_bound(f->st, "SELECT count(*) FROM login_attempts", NULL), 1);
 }
 
 int main(void)
@@ -329,7 +470,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions, setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(test_tokens_are_random, setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(test_audit_events, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_changes_are_atomic, setup, test_db_teardown),
         cmocka_unit_test_setup_teardown(test_list, setup, test_db_teardown),
+        cmocka_unit_test_setup_teardown(test_store_accounts, setup, test_db_teardown),
     };
     /* Minimum argon2id cost: the algorithm is the same, valgrind runs stay short. */
     accounts_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
