@@ -281,6 +281,13 @@ static bool config_check(config *cfg, const char *origin, char *err, size_t errl
                  "(printable ASCII, no spaces or '|', at most 255 bytes)", origin, cfg->lookup_url);
         return false;
     }
+    /* A capture heartbeats its job only when a page comes: waiting longer than stale_after
+     * for one would let another machine's motcua-scand take the job back mid-capture. */
+    if (cfg->scan_capture_page_timeout >= cfg->scan_stale_after) {
+        snprintf(err, errlen, "%s: [scan] capture_page_timeout (%d s) must be less than stale_after (%d s)",
+                 origin, cfg->scan_capture_page_timeout, cfg->scan_stale_after);
+        return false;
+    }
     if (cfg->slow_request == 0)
         cfg->slow_request = cfg->request_timeout < 5 ? cfg->request_timeout : 5;
     if (cfg->slow_request > cfg->request_timeout) {

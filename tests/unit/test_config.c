@@ -303,6 +303,29 @@ static void test_slow_request_vs_timeout(void **state)
     config_free(cfg);
 }
 
+/* [scan]: the keys of motcua-scand, and a capture wait that must stay under stale_after. */
+static void test_scan_keys(void **state)
+{
+    (void)state;
+    config *cfg = parse_ok("[scan]\nworkers = 3\npage_deadline = 60\ncapture_page_timeout = 30\n"
+                           "stale_after = 31\nlanguages = vie\nstation.quay1 = test:0\n");
+    assert_int_equal(cfg->scan_workers, 3);
+    assert_int_equal(cfg->scan_page_deadline, 60);
+    assert_int_equal(cfg->scan_capture_page_timeout, 30);
+    assert_int_equal(cfg->scan_stale_after, 31);
+    assert_string_equal(cfg->scan_languages, "vie");
+    assert_int_equal(cfg->scan_station_count, 1);
+    config_free(cfg);
+    cfg = parse_ok("[scan]\n");
+    assert_int_equal(cfg->scan_capture_page_timeout, 120);
+    assert_null(cfg->scan_languages);
+    config_free(cfg);
+    expect_refused("[scan]\ncapture_page_timeout = 600\n",
+                   (const char *const[]){"capture_page_timeout", "stale_after", NULL});
+    expect_refused("[scan]\nstale_after = 60\ncapture_page_timeout = 90\n",
+                   (const char *const[]){"capture_page_timeout", NULL});
+}
+
 static void test_empty_required_strings(void **state)
 {
     (void)state;
@@ -385,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_listen_mode_octal),
         cmocka_unit_test(test_log_levels),
         cmocka_unit_test(test_slow_request_vs_timeout),
+        cmocka_unit_test(test_scan_keys),
         cmocka_unit_test(test_empty_required_strings),
         cmocka_unit_test(test_repeated_key),
         cmocka_unit_test(test_load_file),
