@@ -36,6 +36,10 @@ extern char **environ;
 #define SLICE_MS 200
 /* A progress line longer than this is dropped (a page line is about 100 bytes + the path). */
 #define LINE_MAX_BYTES 65536
+/* Reads of 4 KiB taken from the child's pipe before the clock and the stop flag are looked at again. */
+#define READS_PER_TURN 16
+/* Lines that are not progress logged one by one per capture; the rest are only counted. */
+#define IGNORED_LOGGED 5
 /* Page file names: page-NNNN.png (capture.c). */
 #define PAGE_PREFIX "page-"
 #define PAGE_DIGITS 4
@@ -56,6 +60,7 @@ typedef struct child_watch {
     json_t *summary;         /* the child's final object, once read */
     size_t pages;            /* pages handed to progress */
     size_t last_page;        /* number of the last page reported (0: none) */
+    size_t ignored;          /* lines that were not progress (the first IGNORED_LOGGED are logged) */
 } child_watch;
 
 static long long now_ms(void)
@@ -79,7 +84,7 @@ static capture_status status_named(const char *name)
  * killed if the parent dies, pipe on stdout, /dev/null on stdin, every other descriptor
  * closed (the parent's database among them), no core files, default signals; then exec.
  * Only async-signal-safe calls. */
-static void child_exec(const char *program, char *const argv[], int out, pid_t parent)
+static void child_exec(const char *program, char *const argv[], int out, int exec_err, pid_t parent)
 {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -90,9 +95,12 @@ static void child_exec(const char *program, char *const argv[], int out, pid_t p
     int null = open("/dev/null", O_RDONLY);
     if (out < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0)
         _exit(127);
-    if (close_range(3, UINT_MAX, 0) != 0)
+    /* Everything else closes; exec_err (close-on-exec) stays to say why an exec failed. */
+    if ((exec_err > 3 && close_range(3, (unsigned)exec_err - 1, 0) != 0) ||
+        close_range((unsigned)exec_err + 1, UINT_MAX, 0) != 0)
         for (int fd = 3; fd < 1024; fd++)
-            close(fd);
+            if (fd != exec_err)
+                close(fd);
     struct rlimit none = {0, 0};
     setrlimit(RLIMIT_CORE, &none);
     struct sigaction dfl;
@@ -103,6 +111,9 @@ static void child_exec(const char *program, char *const argv[], int out, pid_t p
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
     execve(program, argv, environ);
+    int why = errno;
+    ssize_t ignored = write(exec_err, &why, sizeof why);
+    (void)ignored;
     _exit(127);
 }
 
@@ -155,6 +166,12 @@ static void child_reap(pid_t pid, char *how, size_t howlen)
 
 /* A page line {"page":N,"file":F}: F must be out_dir/page-NNNN.png for N, after the last
  * page (anything else is logged and ignored: the folder's own files are what count). */
+/* Counts a line that was not progress; true while it should still be logged. */
+static bool log_ignored(child_watch *w)
+{
+    return w->ignored++ < IGNORED_LOGGED;
+}
+
 static void on_page(child_watch *w, const json_t *page, const json_t *file)
 {
     json_int_t n = json_integer_value(page);
@@ -163,8 +180,9 @@ static void on_page(child_watch *w, const json_t *page, const json_t *file)
         snprintf(want, sizeof want, "%s/" PAGE_PREFIX "%0*d.png", w->opt->out_dir, PAGE_DIGITS, (int)n) >=
             (int)sizeof want ||
         strcmp(json_string_value(file), want) != 0) {
-        log_msg(LOG_WARN, "capture: process %d reported an unexpected page (%lld, %.200s); ignored", (int)w->pid,
-                (long long)n, json_is_string(file) ? json_string_value(file) : "no file");
+        if (log_ignored(w))
+            log_msg(LOG_WARN, "capture: process %d reported an unexpected page (%lld, %.200s); ignored",
+                    (int)w->pid, (long long)n, json_is_string(file) ? json_string_value(file) : "no file");
         return;
     }
     w->last_page = (size_t)n;
@@ -180,8 +198,9 @@ static void on_line(child_watch *w, const char *text)
     json_t *o = json_loads(text, 0, &e);
     if (!json_is_object(o)) {
         /* a backend printing on stdout: not ours */
-        log_msg(LOG_WARN, "capture: process %d wrote a line that is not progress: %.200s", (int)w->pid, text);
-    } else if (json_object_get(o, "status") != NULL) {
+        if (log_ignored(w))
+            log_msg(LOG_WARN, "capture: process %d wrote a line that is not progress: %.200s", (int)w->pid, text);
+    } else if (json_is_string(json_object_get(o, "status")) && json_is_integer(json_object_get(o, "pages"))) {
         json_decref(w->summary);
         w->summary = json_incref(o);
     } else {
@@ -198,7 +217,7 @@ static void on_bytes(child_watch *w, const char *buf, size_t n)
             if (!w->overlong && w->line != NULL) {
                 w->line[w->len] = '\0';
                 on_line(w, w->line);
-            } else if (w->overlong) {
+            } else if (w->overlong && log_ignored(w)) {
                 log_msg(LOG_WARN, "capture: process %d wrote a line over %d bytes; dropped", (int)w->pid,
                         LINE_MAX_BYTES);
             }
@@ -226,7 +245,8 @@ static void on_bytes(child_watch *w, const char *buf, size_t n)
 static void read_available(child_watch *w)
 {
     char buf[4096];
-    for (;;) {
+    /* Bounded, so that a child that never stops writing still meets the deadline and stop checks. */
+    for (int turn = 0; turn < READS_PER_TURN; turn++) {
         ssize_t n = read(w->fd, buf, sizeof buf);
         if (n > 0) {
             on_bytes(w, buf, (size_t)n);
@@ -238,6 +258,8 @@ static void read_available(child_watch *w)
             return;
         if (n < 0)
             log_msg(LOG_WARN, "capture: reading process %d: %s", (int)w->pid, strerror(errno));
+        if (n == 0 && w->len > 0)
+            on_bytes(w, "\n", 1); /* a last line without its newline */
         close(w->fd);
         w->fd = -1;
         return;
@@ -329,23 +351,60 @@ static pid_t child_start(const char *program, const capture_child_options *opt, 
         snprintf(detail, dlen, "pipe: %s", strerror(errno));
         return -1;
     }
+    int e[2]; /* the child's errno when its exec fails; closed unread when it succeeds */
+    if (pipe2(e, O_CLOEXEC) != 0) {
+        snprintf(detail, dlen, "pipe: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        child_exec(program, argv, p[1], parent);
+        child_exec(program, argv, p[1], e[1], parent);
     int saved = errno;
     close(p[1]);
+    close(e[1]);
     if (pid < 0) {
         close(p[0]);
+        close(e[0]);
         snprintf(detail, dlen, "fork: %s", strerror(saved));
         return -1;
     }
     setpgid(pid, pid); /* as the child does: whichever runs first, the group exists before a kill */
+    int exec_errno = 0;
+    ssize_t got;
+    while ((got = read(e[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR)
+        ;
+    close(e[0]);
+    if (got == (ssize_t)sizeof exec_errno) {
+        close(p[0]);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        snprintf(detail, dlen, "cannot run the capture program %.200s: %s", program, strerror(exec_errno));
+        return -1;
+    }
     int fl = fcntl(p[0], F_GETFL);
     if (fl >= 0)
         fcntl(p[0], F_SETFL, fl | O_NONBLOCK);
     *fd = p[0];
     return pid;
+}
+
+/* Reads what the child wrote; with deadline, restarts the clock when a page was handed on
+ * (the callee's time is not the scanner's) or shortens it once the summary came (the child
+ * has only to close the device). True when either happened. */
+static bool read_and_extend(child_watch *w, long long *deadline, long long timeout_ms)
+{
+    size_t pages = w->pages;
+    bool had_summary = w->summary != NULL;
+    read_available(w);
+    bool page = w->pages != pages, summary = w->summary != NULL && !had_summary;
+    if (deadline != NULL && page)
+        *deadline = now_ms() + timeout_ms;
+    if (deadline != NULL && summary)
+        *deadline = now_ms() + (timeout_ms < AFTER_SUMMARY_MS ? timeout_ms : AFTER_SUMMARY_MS);
+    return page || summary;
 }
 
 capture_child_end capture_child_run(const capture_child_options *opt, capture_result *result,
@@ -389,6 +448,8 @@ capture_child_end capture_child_run(const capture_child_options *opt, capture_re
             kill_group(w.pid);
             killed_at = now;
         } else if (killed_at == 0 && now >= deadline) {
+            if (w.fd >= 0 && read_and_extend(&w, &deadline, timeout_ms))
+                continue; /* a page (or the summary) came in at the last moment */
             stalled = w.summary == NULL;
             if (!stalled)
                 log_msg(LOG_WARN, "capture: process %d did not end after its summary; killing it", (int)w.pid);
@@ -402,23 +463,17 @@ capture_child_end capture_child_run(const capture_child_options *opt, capture_re
             wait = SLICE_MS;
         struct pollfd pfd = {.fd = w.fd, .events = POLLIN};
         int n = poll(w.fd >= 0 ? &pfd : NULL, w.fd >= 0 ? 1 : 0, (int)(wait > 0 ? wait : 0));
-        if (n > 0) {
-            size_t pages = w.pages;
-            bool had_summary = w.summary != NULL;
-            read_available(&w);
-            /* The clock restarts once the page is handed on (the callee's time is not the
-             * scanner's). After the summary the child has only to close the device. */
-            if (w.pages != pages && killed_at == 0)
-                deadline = now_ms() + timeout_ms;
-            if (w.summary != NULL && !had_summary && killed_at == 0)
-                deadline = now_ms() + (timeout_ms < AFTER_SUMMARY_MS ? timeout_ms : AFTER_SUMMARY_MS);
-        }
+        if (n > 0)
+            read_and_extend(&w, killed_at == 0 ? &deadline : NULL, timeout_ms);
     }
     if (!ended && killed_at == 0)
         kill_group(w.pid);
     if (w.fd >= 0)
         close(w.fd);
     free(w.line);
+    if (w.ignored > IGNORED_LOGGED)
+        log_msg(LOG_WARN, "capture: process %d wrote %zu more lines that were not progress; ignored", (int)w.pid,
+                w.ignored - IGNORED_LOGGED);
     char how[128];
     child_reap(w.pid, how, sizeof how);
 
