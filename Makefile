@@ -4,6 +4,8 @@
 #   make check      install missing Debian packages, build, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (see INSTALL)
 #   make asan       the same build with AddressSanitizer + UBSan, in build-asan/
+#   make fuzz       libFuzzer harnesses (tests/fuzz/) built with clang in build-fuzz/, a short
+#                   run of each (FUZZ_TIME=600 make fuzz for a long one)
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -22,7 +24,8 @@ DEBIAN_PACKAGES = build-essential pkg-config \
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools \
 	libtesseract-dev libleptonica-dev tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd \
 	libsane-dev sane-utils libpoppler-glib-dev libqpdf-dev ocrmypdf \
-	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata pango1.0-tools
+	nginx-light curl jq valgrind wrk procps psmisc python3 tzdata pango1.0-tools \
+	clang libclang-rt-14-dev
 
 PKGS      = fcgi jansson libsodium inih sqlite3 cairo-pdf pangocairo fontconfig libqrencode \
             tesseract lept sane-backends poppler-glib libqpdf
@@ -36,6 +39,14 @@ PLUGIN_CFLAGS = -fPIC -fvisibility=hidden
 PLUGIN_LDLIBS = $(shell pkg-config --libs jansson 2>/dev/null)
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+# SANITIZE=fuzz (with CC=clang, BUILD=build-fuzz: see the fuzz target): every object
+# instrumented for libFuzzer's coverage, with ASan and UBSan (clang alone flags log.c's va_list
+# forwarder as a non-literal format).
+ifeq ($(SANITIZE),fuzz)
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+           -Wno-format-nonliteral
 LDFLAGS += -fsanitize=address,undefined
 endif
 ifeq ($(WERROR),1)
@@ -67,7 +78,7 @@ BINS       = $(BUILD)/bin/motcua-fcgi $(BUILD)/bin/motcuactl $(SCAN_BINS)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_TESTS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run stop check unit unit-valgrind asan integration install uninstall clean bench print-packages
+.PHONY: all deps run stop check unit unit-valgrind asan fuzz fuzz-build integration install uninstall clean bench print-packages
 all: $(BINS) $(PLUGINS) plugin-data $(BUILD)/tests/gen_pages $(BUILD)/tessdata/vie.user-words
 
 # ---- dependencies -----------------------------------------------------------
@@ -161,12 +172,35 @@ asan:
 integration: all
 	@BUILD=$(BUILD) tests/run-integration
 
+# ---- fuzzing (tests/fuzz/README.md) -------------------------------------------
+# The harnesses tests/fuzz/fuzz_NAME.c, linked with the libraries and department plugins
+# rebuilt by clang with coverage, ASan and UBSan in $(FUZZ_BUILD)/; each runs FUZZ_TIME
+# seconds on its seeds (tests/fuzz/corpus/NAME/), FUZZ_JOBS at a time. Fails on a crash,
+# a sanitizer report, a timeout or a memory blow-up; the input is kept in $(FUZZ_BUILD)/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME  ?= 20
+FUZZ_JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SRC    = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=fuzz fuzz-build
+	@BUILD=$(FUZZ_BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run $(notdir $(FUZZ_SRC:.c=))
+
+# Only with BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=fuzz (as the fuzz target calls it).
+fuzz-build: $(FUZZ_BINS) plugin-data
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(SCAN_LIB) $(FCGI_LIB) $(CORE_LIB) $(LDLIBS)
+
 # Everything, in the order a failure is cheapest to read.
 check: deps
 	$(MAKE) WERROR=1 all $(UNIT_TESTS)
 	$(MAKE) unit
 	$(MAKE) unit-valgrind
 	$(MAKE) BUILD=build-asan SANITIZE=1 WERROR=1 unit
+	$(MAKE) fuzz
 	ocr-models/make-user-words --check ocr-models/vie.user-words
 	tests/fixtures/check.sh $(BUILD)
 	$(MAKE) integration
@@ -205,6 +239,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBDIR)/motcua $(DESTDIR)$(DATADIR)/motcua $(DESTDIR)$(DATADIR)/doc/motcua
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
  * data lies past the end of the file (a truncated upload). */
 #include "import_formats.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,55 +62,77 @@ typedef struct tiff_entry {
     uint64_t value_off;   /* file offset of the values (inline ones included) */
 } tiff_entry;
 
-/* Reads value i of entry e (an integer type). 0, or -1 past the end of the file. */
-static int tiff_entry_value(const tiff_reader *t, const tiff_entry *e, uint64_t i, uint64_t *v)
+/* Values read in one go when checking strips: a page may have millions of them. */
+enum { TIFF_CHUNK = 512 };
+
+/* Reads values first..first+k-1 of entry e (an integer type, k <= TIFF_CHUNK) into v.
+ * 0, or -1 past the end of the entry or of the file. */
+static int tiff_entry_values(const tiff_reader *t, const tiff_entry *e, uint64_t first, size_t k, uint64_t *v)
 {
     int sz = tiff_type_size(e->type);
-    unsigned char buf[8];
-    if (sz == 0 || sz > 8 || i >= e->count || tiff_read_at(t, e->value_off + i * (uint64_t)sz, buf, (size_t)sz) != 0)
+    unsigned char buf[TIFF_CHUNK * 8];
+    if (sz == 0 || sz > 8 || k > TIFF_CHUNK || first > e->count || k > e->count - first ||
+        tiff_read_at(t, e->value_off + first * (uint64_t)sz, buf, k * (size_t)sz) != 0)
         return -1;
-    *v = tiff_uint(t, buf, sz);
+    for (size_t j = 0; j < k; j++)
+        v[j] = tiff_uint(t, buf + j * (size_t)sz, sz);
     return 0;
 }
 
-/* Checks that every strip or tile of entries offs/counts lies inside the file.
- * Returns 1 when all do, 0 when any is past the end (or the arrays are). */
+/* Checks that every strip or tile of entries offs/counts lies inside the file, reading
+ * both arrays TIFF_CHUNK values at a time (a read per value made a crafted file of
+ * millions of strips cost minutes). Returns 1 when all do, 0 when any is past the end
+ * (or the arrays are). */
 static int tiff_data_inside(const tiff_reader *t, const tiff_entry *offs, const tiff_entry *counts)
 {
     if (offs->count != counts->count)
         return 0;
-    for (uint64_t i = 0; i < offs->count; i++) {
-        uint64_t o, n;
-        if (tiff_entry_value(t, offs, i, &o) != 0 || tiff_entry_value(t, counts, i, &n) != 0)
+    uint64_t o[TIFF_CHUNK], n[TIFF_CHUNK];
+    for (uint64_t i = 0; i < offs->count; i += TIFF_CHUNK) {
+        size_t k = offs->count - i < TIFF_CHUNK ? (size_t)(offs->count - i) : TIFF_CHUNK;
+        if (tiff_entry_values(t, offs, i, k, o) != 0 || tiff_entry_values(t, counts, i, k, n) != 0)
             return 0;
-        if (o > t->size || n > t->size - o)
-            return 0;
+        for (size_t j = 0; j < k; j++)
+            if (o[j] > t->size || n[j] > t->size - o[j])
+                return 0;
     }
     return 1;
 }
 
-/* Reads the directory at off: its declared size, whether it is complete, and
- * the offset of the next one. 0, or -1 when the directory itself is cut off. */
-static int tiff_read_dir(const tiff_reader *t, uint64_t off, import_tiff_page *pg, uint64_t *next)
+/* Reads the directory at off: its declared size, the offset of the next one and, when
+ * check_data, whether its strips or tiles lie inside the file (pg->truncated; only the
+ * page asked about needs it). 0, or -1 when the directory itself is cut off (or no
+ * memory for it). */
+static int tiff_read_dir(const tiff_reader *t, uint64_t off, bool check_data, import_tiff_page *pg,
+                         uint64_t *next)
 {
     int cnt_bytes = t->bigtiff ? 8 : 2, entry_bytes = t->bigtiff ? 20 : 12, off_bytes = t->bigtiff ? 8 : 4;
-    unsigned char buf[20];
+    unsigned char buf[8];
     if (tiff_read_at(t, off, buf, (size_t)cnt_bytes) != 0)
         return -1;
     uint64_t n = tiff_uint(t, buf, cnt_bytes);
     if (n == 0 || n > 65535)
         return -1;
     uint64_t base = off + (uint64_t)cnt_bytes;
-    tiff_entry strip_offs = {0}, strip_bytes = {0}, tile_offs = {0}, tile_bytes = {0};
+    /* The entries and the next offset in one read (1.3 MB at most, as BigTIFF): read one
+     * by one, a chain of directories sharing their entries cost a minute. */
+    size_t dir_bytes = (size_t)n * (size_t)entry_bytes + (size_t)off_bytes;
+    unsigned char *dir = malloc(dir_bytes);
+    if (dir == NULL)
+        return -1;
+    if (tiff_read_at(t, base, dir, dir_bytes) != 0) {
+        free(dir);
+        return -1;
+    }
+    tiff_entry width = {0}, height = {0}, strip_offs = {0}, strip_bytes = {0}, tile_offs = {0}, tile_bytes = {0};
     memset(pg, 0, sizeof *pg);
     for (uint64_t i = 0; i < n; i++) {
+        const unsigned char *ent = dir + i * (uint64_t)entry_bytes;
         uint64_t eoff = base + i * (uint64_t)entry_bytes;
-        if (tiff_read_at(t, eoff, buf, (size_t)entry_bytes) != 0)
-            return -1;
         tiff_entry e = {
-            .tag = (unsigned)tiff_uint(t, buf, 2),
-            .type = (unsigned)tiff_uint(t, buf + 2, 2),
-            .count = tiff_uint(t, buf + 4, off_bytes),
+            .tag = (unsigned)tiff_uint(t, ent, 2),
+            .type = (unsigned)tiff_uint(t, ent + 2, 2),
+            .count = tiff_uint(t, ent + 4, off_bytes),
         };
         int sz = tiff_type_size(e.type);
         uint64_t inline_at = eoff + 4 + (uint64_t)off_bytes;
@@ -118,30 +141,37 @@ static int tiff_read_dir(const tiff_reader *t, uint64_t off, import_tiff_page *p
         } else if ((uint64_t)sz * e.count <= (uint64_t)off_bytes) {
             e.value_off = inline_at;
         } else {
-            e.value_off = tiff_uint(t, buf + 4 + off_bytes, off_bytes);
+            e.value_off = tiff_uint(t, ent + 4 + off_bytes, off_bytes);
         }
-        uint64_t v;
+        tiff_entry *slot = NULL;
         switch (e.tag) {
-        case TAG_WIDTH:
-            if (tiff_entry_value(t, &e, 0, &v) == 0) pg->width = (long long)(v > INT32_MAX ? INT32_MAX : v);
-            break;
-        case TAG_HEIGHT:
-            if (tiff_entry_value(t, &e, 0, &v) == 0) pg->height = (long long)(v > INT32_MAX ? INT32_MAX : v);
-            break;
-        case TAG_STRIP_OFFSETS: strip_offs = e; break;
-        case TAG_STRIP_BYTES: strip_bytes = e; break;
-        case TAG_TILE_OFFSETS: tile_offs = e; break;
-        case TAG_TILE_BYTES: tile_bytes = e; break;
+        case TAG_WIDTH: slot = &width; break;
+        case TAG_HEIGHT: slot = &height; break;
+        case TAG_STRIP_OFFSETS: slot = &strip_offs; break;
+        case TAG_STRIP_BYTES: slot = &strip_bytes; break;
+        case TAG_TILE_OFFSETS: slot = &tile_offs; break;
+        case TAG_TILE_BYTES: slot = &tile_bytes; break;
         default: break;
         }
+        /* libtiff reads the first entry of a tag and ignores repeats (tif_dirread.c), so
+         * the walk checks that one too: else a repeated ImageWidth could declare a small
+         * page here and decode to a page over the caps. */
+        if (slot != NULL && slot->tag == 0)
+            *slot = e;
     }
+    *next = tiff_uint(t, dir + n * (uint64_t)entry_bytes, off_bytes);
+    free(dir);
+    uint64_t v;
+    if (tiff_entry_values(t, &width, 0, 1, &v) == 0)
+        pg->width = (long long)(v > INT32_MAX ? INT32_MAX : v);
+    if (tiff_entry_values(t, &height, 0, 1, &v) == 0)
+        pg->height = (long long)(v > INT32_MAX ? INT32_MAX : v);
+    if (!check_data)
+        return 0;
     if (tile_offs.count > 0)
         pg->truncated = !tiff_data_inside(t, &tile_offs, &tile_bytes);
     else
         pg->truncated = !tiff_data_inside(t, &strip_offs, &strip_bytes) || strip_offs.count == 0;
-    if (tiff_read_at(t, base + n * (uint64_t)entry_bytes, buf, (size_t)off_bytes) != 0)
-        return -1;
-    *next = tiff_uint(t, buf, off_bytes);
     return 0;
 }
 
@@ -194,7 +224,7 @@ int import_tiff_walk(const char *path, const char *name, const import_limits *li
         seen[n] = off;
         import_tiff_page pg;
         uint64_t next = 0;
-        if (tiff_read_dir(&t, off, &pg, &next) != 0) {
+        if (tiff_read_dir(&t, off, n == info_index && info != NULL, &pg, &next) != 0) {
             /* The directory is cut off: the page exists but cannot be read. */
             memset(&pg, 0, sizeof pg);
             pg.truncated = 1;
