@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "program_dir.h"
+#include "utf8.h"
 
 extern char **environ;
 
@@ -319,8 +320,8 @@ static void result_from_summary(capture_result *r, const json_t *summary)
     const char *message = json_string_value(json_object_get(summary, "message"));
     const char *detail = json_string_value(json_object_get(summary, "detail"));
     r->status = status_named(json_string_value(json_object_get(summary, "status")));
-    snprintf(r->message_vi, sizeof r->message_vi, "%s", message != NULL ? message : "");
-    snprintf(r->detail, sizeof r->detail, "%s", detail != NULL ? detail : "");
+    utf8_copy(r->message_vi, sizeof r->message_vi, message);
+    utf8_copy(r->detail, sizeof r->detail, detail);
     if (r->message_vi[0] == '\0' && r->status != CAPTURE_OK)
         snprintf(r->message_vi, sizeof r->message_vi,
                  "Lỗi khi quét. Hãy bấm Quét tiếp; nếu vẫn lỗi, báo quản trị hệ thống.");

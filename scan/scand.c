@@ -20,6 +20,7 @@
 #include "durable_file.h"
 #include "log.h"
 #include "ocr_pool.h"
+#include "utf8.h"
 
 /* How often (seconds) a running service looks for jobs of other, dead claimers. */
 #define SCAND_RECLAIM_EVERY 30
@@ -331,8 +332,9 @@ static int run_capture(job_ctx *c, job_note *note)
     if (end == CAPTURE_CHILD_STOPPED)
         return c->lost ? -1 : 1;
     if (r.status != CAPTURE_OK) {
-        snprintf(note->error, sizeof note->error, "capture: %.200s", r.detail);
-        snprintf(note->error_vi, sizeof note->error_vi, "%s", r.message_vi);
+        if (snprintf(note->error, sizeof note->error, "capture: %s", r.detail) >= (int)sizeof note->error)
+            utf8_drop_partial(note->error);
+        utf8_copy(note->error_vi, sizeof note->error_vi, r.message_vi);
     } else if (c->capture_failed > 0) {
         snprintf(note->error, sizeof note->error, "%d captured pages could not be kept", c->capture_failed);
         snprintf(note->error_vi, sizeof note->error_vi,
