@@ -114,6 +114,14 @@ static char *json_strdup(const json_t *o, const char *key, const char *fallback)
 }
 
 /* Fills r from a worker's page reply. */
+/* An integer member of a worker's reply, clamped to [lo, hi] (the worker decoded untrusted
+ * bytes: its numbers are not trusted to fit an int). */
+static int reply_int(const json_t *reply, const char *key, int lo, int hi)
+{
+    json_int_t v = json_integer_value(json_object_get(reply, key));
+    return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
 static void result_from_reply(ocr_page_result *r, const json_t *reply)
 {
     ocr_page_result_clear(r);
@@ -124,10 +132,10 @@ static void result_from_reply(ocr_page_result *r, const json_t *reply)
         return;
     }
     r->ok = true;
-    r->width = (int)json_integer_value(json_object_get(reply, "width"));
-    r->height = (int)json_integer_value(json_object_get(reply, "height"));
-    r->dpi = (int)json_integer_value(json_object_get(reply, "dpi"));
-    r->rotation = (int)json_integer_value(json_object_get(reply, "rotation"));
+    r->width = reply_int(reply, "width", 0, 1000000);
+    r->height = reply_int(reply, "height", 0, 1000000);
+    r->dpi = reply_int(reply, "dpi", 0, 100000);
+    r->rotation = reply_int(reply, "rotation", 0, 270);
     r->skew = json_number_value(json_object_get(reply, "skew"));
     r->blank = json_is_true(json_object_get(reply, "blank"));
     r->ink = json_number_value(json_object_get(reply, "ink"));
