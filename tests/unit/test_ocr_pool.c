@@ -224,6 +224,27 @@ static int non_ascii_chars(const char *s)
     return n;
 }
 
+/* Opens pdf, which must hold one page showing one image: returns that image (the caller
+ * destroys it) and the page's text in *text (g_free). */
+static cairo_surface_t *one_page_pdf(const char *pdf, char **text)
+{
+    char *uri = g_filename_to_uri(pdf, NULL, NULL);
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+    assert_non_null(doc);
+    assert_int_equal(poppler_document_get_n_pages(doc), 1);
+    PopplerPage *pp = poppler_document_get_page(doc, 0);
+    *text = poppler_page_get_text(pp);
+    GList *images = poppler_page_get_image_mapping(pp);
+    assert_int_equal(g_list_length(images), 1);
+    cairo_surface_t *img = poppler_page_get_image(pp, ((PopplerImageMapping *)images->data)->image_id);
+    assert_non_null(img);
+    poppler_page_free_image_mapping(images);
+    g_object_unref(pp);
+    g_object_unref(doc);
+    g_free(uri);
+    return img;
+}
+
 /* Pixels of an RGB image surface that are neither near black nor near white. */
 static long gray_pixels(cairo_surface_t *img)
 {
@@ -283,27 +304,15 @@ static void test_vietnamese_page(void **state)
     assert_int_equal(pixGetWidth(pix), r.width);
     assert_int_equal(pixGetHeight(pix), r.height);
     pixDestroy(&pix);
-    char *uri = g_filename_to_uri(pdf, NULL, NULL);
-    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
-    assert_non_null(doc);
-    assert_int_equal(poppler_document_get_n_pages(doc), 1);
-    PopplerPage *pp = poppler_document_get_page(doc, 0);
-    char *pdf_text = poppler_page_get_text(pp);
+    char *pdf_text = NULL;
+    cairo_surface_t *img = one_page_pdf(pdf, &pdf_text);
     assert_folded_contains(pdf_text, KHAI_SINH_WORDS, 4);
     g_free(pdf_text);
     /* The PDF shows the page as scanned: its one image is the gray original (anti-aliased
      * glyph edges), not the 1 bpp copy recognition used. */
-    GList *images = poppler_page_get_image_mapping(pp);
-    assert_int_equal(g_list_length(images), 1);
-    cairo_surface_t *img = poppler_page_get_image(pp, ((PopplerImageMapping *)images->data)->image_id);
-    assert_non_null(img);
     assert_int_equal(cairo_image_surface_get_width(img), r.width);
     assert_true(gray_pixels(img) > 100);
     cairo_surface_destroy(img);
-    poppler_page_free_image_mapping(images);
-    g_object_unref(pp);
-    g_object_unref(doc);
-    g_free(uri);
     ocr_page_result_clear(&r);
     ocr_pool_stop(pool);
     tdir_remove(&d);
@@ -337,24 +346,12 @@ static void test_blank_page_flagged_not_read(void **state)
     assert_true(r.mean_confidence == 0);
     assert_int_equal(r.rotation, 0);
     assert_int_equal(r.width, 1240);
-    char *uri = g_filename_to_uri(pdf, NULL, NULL);
-    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
-    assert_non_null(doc);
-    assert_int_equal(poppler_document_get_n_pages(doc), 1);
-    PopplerPage *pp = poppler_document_get_page(doc, 0);
-    char *pdf_text = poppler_page_get_text(pp);
+    char *pdf_text = NULL;
+    cairo_surface_t *img = one_page_pdf(pdf, &pdf_text);
     assert_string_equal(pdf_text, "");
-    GList *images = poppler_page_get_image_mapping(pp);
-    assert_int_equal(g_list_length(images), 1);
-    cairo_surface_t *img = poppler_page_get_image(pp, ((PopplerImageMapping *)images->data)->image_id);
-    assert_non_null(img);
     assert_int_equal(cairo_image_surface_get_width(img), 1240);
     cairo_surface_destroy(img);
-    poppler_page_free_image_mapping(images);
     g_free(pdf_text);
-    g_object_unref(pp);
-    g_object_unref(doc);
-    g_free(uri);
     pixDestroy(&white);
     ocr_page_result_clear(&r);
     ocr_pool_stop(pool);
